@@ -1,0 +1,100 @@
+// Wires the concerns together on one HTTP server: REST (rooms), /yjs (document sync),
+// Socket.IO (room events), and the built client. Used by main.ts and by tests.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { ERROR_TEXT, WS_CLOSE } from '../shared/errors.ts';
+import type { Config } from './config.ts';
+import { clientIp } from './http/client-ip.ts';
+import { errorHandler, sendError } from './http/http-error.ts';
+import { rejectUpgrade } from './http/reject-upgrade.ts';
+import { roomsRouter } from './http/rooms-routes.ts';
+import { staticClientRouter } from './http/static-client.ts';
+import { createLogger, redactUrl, type Logger } from './logger.ts';
+import { openSqliteStore } from './persistence/sqlite-store.ts';
+import type { Store } from './persistence/store.ts';
+import { SOCKET_IO_PATH, createSocketServer } from './realtime/socket-server.ts';
+import { createAuthFailureLimiter } from './rooms/auth-failure-limiter.ts';
+import { RoomService } from './rooms/room-service.ts';
+import { DocRegistry } from './yjs/doc-registry.ts';
+import { YJS_PATH_PREFIX, createYjsServer } from './yjs/yjs-server.ts';
+
+export interface RunningApp {
+  httpServer: http.Server;
+  registry: DocRegistry;
+  store: Store;
+  log: Logger;
+  /** Resolves with the bound port. */
+  listen(): Promise<number>;
+  /** Stops accepting, closes every socket, stores every document. */
+  close(): Promise<void>;
+}
+
+export function createApp(config: Config, log: Logger = createLogger(config.LOG_LEVEL)): RunningApp {
+  const store = openSqliteStore(config.DATA_DIR, config.SQLITE_SYNCHRONOUS);
+  const limiter = createAuthFailureLimiter(config.AUTH_FAILURES_PER_MINUTE);
+  const rooms = new RoomService(store, limiter);
+  const registry = new DocRegistry(store, { snapshotEveryUpdates: config.SNAPSHOT_EVERY_UPDATES, log });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
+  app.use((req, res, next) => {
+    res.on('finish', () => {
+      if (res.statusCode >= 400) log.info({ method: req.method, url: redactUrl(req.originalUrl), status: res.statusCode }, 'request');
+    });
+    next();
+  });
+  app.get('/healthz', async (_req, res) => {
+    const ok = await store.healthy().catch(() => false);
+    res.status(ok ? 200 : 503).json({ ok, roomsLoaded: registry.loadedRoomIds.length });
+  });
+  app.use(roomsRouter(rooms, config));
+  app.use('/api', (_req, res) => sendError(res, 'not_found', 'No such API endpoint.'));
+  app.use(staticClientRouter(config.CLIENT_DIST_DIR));
+  app.use((_req, res) => sendError(res, 'not_found', 'Not found.'));
+  app.use(errorHandler(log));
+
+  const httpServer = http.createServer(app);
+  const yjs = createYjsServer({
+    rooms,
+    registry,
+    log,
+    maxMessageBytes: config.WS_MAX_MESSAGE_BYTES,
+    pingIntervalMs: config.WS_PING_INTERVAL_MS,
+  });
+  const io = createSocketServer(httpServer, { rooms, log, trustProxy: config.TRUST_PROXY });
+
+  httpServer.on('upgrade', (req, socket, head) => {
+    const pathname = (req.url ?? '').split('?')[0] ?? '';
+    if (pathname.startsWith(SOCKET_IO_PATH)) return; // engine.io answers these itself
+    if (pathname.startsWith(YJS_PATH_PREFIX)) {
+      yjs.handleUpgrade(req, socket, head, clientIp(req, config.TRUST_PROXY)).catch((error: unknown) => {
+        log.error({ err: error }, 'yjs upgrade failed');
+        rejectUpgrade(socket, 'internal', ERROR_TEXT.internal);
+      });
+      return;
+    }
+    rejectUpgrade(socket, 'not_found', `No WebSocket endpoint at ${pathname}; use ${YJS_PATH_PREFIX}<roomId>.`);
+  });
+
+  return {
+    httpServer,
+    registry,
+    store,
+    log,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(config.PORT, config.HOST, () => resolve((httpServer.address() as AddressInfo).port));
+      }),
+    async close() {
+      httpServer.close();
+      await registry.shutdown(WS_CLOSE.serverShutdown, 'server shutting down');
+      yjs.close();
+      await io.close().catch(() => undefined);
+      limiter.dispose();
+      await store.close();
+    },
+  };
+}

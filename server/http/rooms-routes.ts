@@ -1,0 +1,43 @@
+import express, { Router } from 'express';
+import { ERROR_TEXT } from '../../shared/errors.ts';
+import { createRoomBodySchema, roomIdSchema, roomPath, type CreateRoomResponse } from '../../shared/room.ts';
+import type { Config } from '../config.ts';
+import { roomInfo, type RoomService } from '../rooms/room-service.ts';
+import { bearerToken, constantTimeEquals } from './bearer.ts';
+import { clientIp } from './client-ip.ts';
+import { HttpError, parseBody, requireJsonBody } from './http-error.ts';
+
+export function roomsRouter(rooms: RoomService, config: Config): Router {
+  const router = Router();
+  const json = express.json({ limit: config.JSON_BODY_LIMIT_BYTES });
+  const link = (path: string) => (config.PUBLIC_URL ? `${config.PUBLIC_URL}${path}` : path);
+
+  router.post('/api/rooms', requireJsonBody, json, async (req, res) => {
+    if (config.ROOM_CREATE_KEY) {
+      const key = bearerToken(req);
+      if (!key || !constantTimeEquals(key, config.ROOM_CREATE_KEY)) {
+        throw new HttpError('unauthorized', 'Creating rooms on this server needs "Authorization: Bearer <ROOM_CREATE_KEY>".');
+      }
+    }
+    const body = parseBody(createRoomBodySchema, req.body);
+    const created = await rooms.create(body);
+    const response: CreateRoomResponse = {
+      roomId: created.room.id,
+      interviewerToken: created.interviewerToken,
+      candidateToken: created.candidateToken,
+      interviewerUrl: link(roomPath(created.room.id, created.interviewerToken)),
+      candidateUrl: link(roomPath(created.room.id, created.candidateToken)),
+    };
+    res.status(201).json(response);
+  });
+
+  router.get('/api/rooms/:roomId', async (req, res) => {
+    const roomId = req.params.roomId;
+    if (!roomIdSchema.safeParse(roomId).success) throw new HttpError('room_not_found', ERROR_TEXT.room_not_found);
+    const auth = await rooms.authenticate(roomId, bearerToken(req), clientIp(req, config.TRUST_PROXY));
+    if (!auth.ok) throw new HttpError(auth.errorId, ERROR_TEXT[auth.errorId]);
+    res.json(roomInfo(auth.room, auth.role));
+  });
+
+  return router;
+}

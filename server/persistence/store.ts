@@ -1,0 +1,50 @@
+// One storage interface for everything durable. The embedded default is SQLite
+// (sqlite-store.ts); a shared database for multi-instance mode implements the same contract.
+import type { Language, Role } from '../../shared/room.ts';
+
+export interface RoomRecord {
+  id: string;
+  title: string;
+  language: Language;
+  createdAtMs: number;
+}
+
+export interface RoomTokenRecord {
+  tokenHash: string;
+  role: Role;
+}
+
+/** One logged Yjs update: who made it and when, kept for replay even after compaction. */
+export interface LoggedUpdate {
+  seq: number;
+  update: Uint8Array;
+  actor: string;
+  createdAtMs: number;
+}
+
+export interface DocSnapshot {
+  state: Uint8Array;
+  /** The snapshot contains every logged update with seq <= uptoSeq. */
+  uptoSeq: number;
+}
+
+export interface StoredDocState {
+  snapshot: DocSnapshot | undefined;
+  /** Updates logged after the snapshot, in order. */
+  updates: LoggedUpdate[];
+}
+
+export interface Store {
+  createRoom(room: RoomRecord, tokens: RoomTokenRecord[], initialUpdate: Uint8Array): Promise<void>;
+  getRoom(roomId: string): Promise<RoomRecord | undefined>;
+  /** The role a token hash grants in a room, or undefined. */
+  findTokenRole(roomId: string, tokenHash: string): Promise<Role | undefined>;
+  /** Durably appends an update; resolves with its sequence number once it is safe to relay. */
+  appendUpdate(roomId: string, update: Uint8Array, actor: string, atMs: number): Promise<number>;
+  loadDocState(roomId: string): Promise<StoredDocState>;
+  saveSnapshot(roomId: string, snapshot: DocSnapshot, atMs: number): Promise<void>;
+  /** Every logged update of a room (for replay and tests). */
+  readUpdateLog(roomId: string): Promise<LoggedUpdate[]>;
+  healthy(): Promise<boolean>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,98 @@
+// Socket.IO carries room events that are not document state: who is present, and later
+// runs, timers and the interviewer's panel. Every inbound payload is parsed with its schema.
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { ERROR_TEXT, type ErrorBody } from '../../shared/errors.ts';
+import {
+  presenceSetSchema,
+  socketAuthSchema,
+  type ClientToServerEvents,
+  type Participant,
+  type ServerToClientEvents,
+} from '../../shared/events.ts';
+import type { Role } from '../../shared/room.ts';
+import { clientIp } from '../http/client-ip.ts';
+import type { Logger } from '../logger.ts';
+import { roomInfo, type RoomService } from '../rooms/room-service.ts';
+import { pickColor } from './presence.ts';
+
+interface SocketData {
+  roomId: string;
+  role: Role;
+  name: string;
+  color: string;
+}
+
+type RoomServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type RoomSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export const SOCKET_IO_PATH = '/socket.io/';
+
+const participantOf = (socket: { id: string; data: SocketData }): Participant => ({
+  id: socket.id,
+  name: socket.data.name,
+  role: socket.data.role,
+  color: socket.data.color,
+});
+
+const errorBody = (id: ErrorBody['error']['id'], message: string): ErrorBody => ({ error: { id, message } });
+
+export function createSocketServer(
+  httpServer: HttpServer,
+  options: { rooms: RoomService; log: Logger; trustProxy: boolean },
+): RoomServer {
+  const io: RoomServer = new Server(httpServer, {
+    path: SOCKET_IO_PATH,
+    serveClient: false,
+    // Socket.IO would destroy /yjs upgrades it does not own after 1 s; the HTTP layer routes them.
+    destroyUpgrade: false,
+    maxHttpBufferSize: 1e6,
+  });
+
+  const participants = async (roomId: string) => (await io.in(roomId).fetchSockets()).map(participantOf);
+  const broadcastPresence = async (roomId: string) => {
+    io.to(roomId).emit('presence:update', { participants: await participants(roomId) });
+  };
+
+  io.use(async (socket, next) => {
+    const parsed = socketAuthSchema.safeParse(socket.handshake.auth);
+    if (!parsed.success) {
+      return next(Object.assign(new Error('auth must be { roomId, token, name? }'), { data: errorBody('bad_request', 'auth must be { roomId, token, name? }') }));
+    }
+    const ip = clientIp(socket.request, options.trustProxy);
+    const auth = await options.rooms.authenticate(parsed.data.roomId, parsed.data.token, ip);
+    if (!auth.ok) return next(Object.assign(new Error(ERROR_TEXT[auth.errorId]), { data: errorBody(auth.errorId, ERROR_TEXT[auth.errorId]) }));
+    const present = await participants(auth.room.id);
+    socket.data = {
+      roomId: auth.room.id,
+      role: auth.role,
+      name: parsed.data.name ?? (auth.role === 'interviewer' ? 'Interviewer' : 'Candidate'),
+      color: pickColor(present),
+    };
+    next();
+  });
+
+  io.on('connection', async (socket: RoomSocket) => {
+    const { roomId } = socket.data;
+    const room = await options.rooms.getRoom(roomId);
+    if (!room) return void socket.disconnect(true);
+    await socket.join(roomId);
+    socket.emit('room:joined', { room: roomInfo(room, socket.data.role), self: participantOf(socket) });
+    await broadcastPresence(roomId);
+
+    socket.on('presence:set', async (payload) => {
+      const parsed = presenceSetSchema.safeParse(payload);
+      if (!parsed.success) {
+        socket.emit('room:error', errorBody('bad_request', `presence:set needs { name }: ${parsed.error.issues[0]?.message ?? ''}`));
+        return;
+      }
+      socket.data.name = parsed.data.name;
+      await broadcastPresence(roomId);
+    });
+    socket.on('disconnect', () => {
+      void broadcastPresence(roomId).catch((error: unknown) => options.log.warn({ err: error }, 'presence broadcast failed'));
+    });
+  });
+
+  return io;
+}

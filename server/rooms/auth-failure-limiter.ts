@@ -1,0 +1,36 @@
+// Counts failed token checks per client IP in a sliding minute. Successful connections never
+// count, so a reconnect storm after a restart is never throttled.
+
+export interface AuthFailureLimiter {
+  /** True when this IP has used up its failures for the current window. */
+  isBlocked(ip: string): boolean;
+  recordFailure(ip: string): void;
+  dispose(): void;
+}
+
+export function createAuthFailureLimiter(failuresPerMinute: number, now: () => number = Date.now): AuthFailureLimiter {
+  const windowMs = 60_000;
+  const failures = new Map<string, { count: number; windowStart: number }>();
+  // Forget old entries so a scan from many addresses cannot grow the map without bound.
+  const sweep = setInterval(() => {
+    const cutoff = now() - windowMs;
+    for (const [ip, entry] of failures) if (entry.windowStart < cutoff) failures.delete(ip);
+  }, windowMs);
+  sweep.unref();
+
+  const current = (ip: string) => {
+    const entry = failures.get(ip);
+    if (!entry || now() - entry.windowStart >= windowMs) return undefined;
+    return entry;
+  };
+
+  return {
+    isBlocked: (ip) => (current(ip)?.count ?? 0) >= failuresPerMinute,
+    recordFailure(ip) {
+      const entry = current(ip);
+      if (entry) entry.count += 1;
+      else failures.set(ip, { count: 1, windowStart: now() });
+    },
+    dispose: () => clearInterval(sweep),
+  };
+}

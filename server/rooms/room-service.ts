@@ -1,0 +1,81 @@
+// Creating rooms and deciding who may enter them. Every transport (HTTP, /yjs, Socket.IO)
+// asks authenticate() and gets the same answer.
+import * as Y from 'yjs';
+import type { ErrorId } from '../../shared/errors.ts';
+import { YDOC, type Language, type Role, type RoomInfo } from '../../shared/room.ts';
+import type { RoomRecord, Store } from '../persistence/store.ts';
+import type { AuthFailureLimiter } from './auth-failure-limiter.ts';
+import { hashToken, newRoomId, newToken } from './tokens.ts';
+
+export interface CreatedRoom {
+  room: RoomRecord;
+  interviewerToken: string;
+  candidateToken: string;
+}
+
+export type AuthResult =
+  | { ok: true; room: RoomRecord; role: Role }
+  | { ok: false; errorId: Extract<ErrorId, 'room_not_found' | 'unauthorized' | 'rate_limited'> };
+
+export const DEFAULT_ROOM_TITLE = 'Interview';
+export const DEFAULT_LANGUAGE: Language = 'python';
+
+/** The document every room starts from: the language lives in the shared meta map. */
+export function initialDocUpdate(language: Language): Uint8Array {
+  const doc = new Y.Doc();
+  doc.getMap(YDOC.metaMap).set(YDOC.metaLanguageKey, language);
+  const update = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  return update;
+}
+
+export class RoomService {
+  constructor(
+    private readonly store: Store,
+    private readonly limiter: AuthFailureLimiter,
+  ) {}
+
+  async create(options: { title?: string; language?: Language }): Promise<CreatedRoom> {
+    const room: RoomRecord = {
+      id: newRoomId(),
+      title: options.title ?? DEFAULT_ROOM_TITLE,
+      language: options.language ?? DEFAULT_LANGUAGE,
+      createdAtMs: Date.now(),
+    };
+    const interviewerToken = newToken();
+    const candidateToken = newToken();
+    await this.store.createRoom(
+      room,
+      [
+        { tokenHash: hashToken(interviewerToken), role: 'interviewer' },
+        { tokenHash: hashToken(candidateToken), role: 'candidate' },
+      ],
+      initialDocUpdate(room.language),
+    );
+    return { room, interviewerToken, candidateToken };
+  }
+
+  getRoom(roomId: string): Promise<RoomRecord | undefined> {
+    return this.store.getRoom(roomId);
+  }
+
+  /** Checks a token for a room. Failures count against the caller's IP. */
+  async authenticate(roomId: string, token: string | undefined, ip: string): Promise<AuthResult> {
+    if (this.limiter.isBlocked(ip)) return { ok: false, errorId: 'rate_limited' };
+    const room = await this.store.getRoom(roomId);
+    if (!room) {
+      this.limiter.recordFailure(ip);
+      return { ok: false, errorId: 'room_not_found' };
+    }
+    const role = token ? await this.store.findTokenRole(roomId, hashToken(token)) : undefined;
+    if (!role) {
+      this.limiter.recordFailure(ip);
+      return { ok: false, errorId: 'unauthorized' };
+    }
+    return { ok: true, room, role };
+  }
+}
+
+export function roomInfo(room: RoomRecord, role: Role): RoomInfo {
+  return { roomId: room.id, title: room.title, createdAt: new Date(room.createdAtMs).toISOString(), role };
+}

@@ -1,0 +1,190 @@
+// A loaded room document: the Y.Doc, its awareness, and the connections editing it.
+// Ordering rule: an update is written to the store before it is relayed to anyone, so
+// whatever another person has seen survives a crash.
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { Logger } from '../logger.ts';
+import type { Store, StoredDocState } from '../persistence/store.ts';
+import { mayContainCarriageReturn, normalizeLineEndings } from './line-endings.ts';
+import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, type IncomingMessage } from './protocol.ts';
+import type { YjsConnection } from './connection.ts';
+
+const LOAD_ORIGIN = Symbol('load');
+const SERVER_ORIGIN = Symbol('server');
+
+export interface RoomDocOptions {
+  snapshotEveryUpdates: number;
+  log: Logger;
+  /** Called when a persistence failure makes the document unsafe to keep serving. */
+  onFatal: (doc: RoomDoc) => void;
+}
+
+interface AwarenessChange {
+  added: number[];
+  updated: number[];
+  removed: number[];
+}
+
+export class RoomDoc {
+  readonly doc = new Y.Doc();
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  readonly connections = new Set<YjsConnection>();
+  /** Connections authenticated but not yet attached; keeps the doc from unloading under them. */
+  pendingJoins = 0;
+  private persistChain: Promise<unknown> = Promise.resolve();
+  private updatesSinceSnapshot = 0;
+  private lastPersistedSeq = 0;
+  /** The connection whose update the server rewrote; it must receive its own update back. */
+  private echoTo: YjsConnection | undefined;
+  private failed = false;
+
+  constructor(
+    readonly roomId: string,
+    private readonly store: Store,
+    stored: StoredDocState,
+    private readonly options: RoomDocOptions,
+  ) {
+    this.awareness.setLocalState(null); // the server has no cursor
+    Y.transact(
+      this.doc,
+      () => {
+        if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot.state);
+        for (const logged of stored.updates) Y.applyUpdate(this.doc, logged.update);
+      },
+      LOAD_ORIGIN,
+    );
+    this.lastPersistedSeq = stored.updates.at(-1)?.seq ?? stored.snapshot?.uptoSeq ?? 0;
+    this.updatesSinceSnapshot = stored.updates.length;
+    this.doc.on('update', this.onDocUpdate);
+    this.awareness.on('update', this.onAwarenessUpdate);
+  }
+
+  get clientCount(): number {
+    return this.connections.size;
+  }
+
+  attach(connection: YjsConnection): void {
+    this.connections.add(connection);
+    connection.send(encodeSyncStep1(this.doc));
+    const states = [...this.awareness.getStates().keys()];
+    if (states.length > 0) connection.send(encodeAwareness(this.awareness, states));
+  }
+
+  detach(connection: YjsConnection): void {
+    if (!this.connections.delete(connection)) return;
+    if (connection.awarenessClientIds.size > 0) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...connection.awarenessClientIds], null);
+    }
+  }
+
+  /** Applies one decoded client message. Throws on content Yjs rejects; the caller closes that connection. */
+  handle(connection: YjsConnection, message: IncomingMessage): void {
+    switch (message.kind) {
+      case 'sync-step1':
+        connection.send(encodeSyncStep2(this.doc, message.stateVector));
+        return;
+      case 'sync-update':
+        this.applyClientUpdate(connection, message.update);
+        return;
+      case 'awareness':
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, connection);
+        return;
+      case 'query-awareness':
+        connection.send(encodeAwareness(this.awareness, [...this.awareness.getStates().keys()]));
+        return;
+    }
+  }
+
+  private applyClientUpdate(connection: YjsConnection, update: Uint8Array): void {
+    // Parse fully before touching the document: Yjs integrates structs before it reads the
+    // delete set, so a frame corrupt at its end would otherwise be half-applied.
+    Y.decodeUpdate(update);
+    Y.transact(
+      this.doc,
+      () => {
+        Y.applyUpdate(this.doc, update, connection);
+        if (mayContainCarriageReturn(update) && normalizeLineEndings(this.doc)) this.echoTo = connection;
+      },
+      connection,
+    );
+    this.echoTo = undefined;
+  }
+
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === LOAD_ORIGIN || this.failed) return;
+    const author = this.connectionOf(origin);
+    const skip = author && author !== this.echoTo ? author : undefined;
+    const persisted = this.store.appendUpdate(this.roomId, update, author?.actor ?? 'server', Date.now());
+    this.persistChain = this.persistChain
+      .then(() => persisted)
+      .then(
+        (seq) => {
+          this.lastPersistedSeq = seq;
+          this.broadcast(encodeSyncUpdate(update), skip);
+          this.updatesSinceSnapshot += 1;
+          if (this.updatesSinceSnapshot >= this.options.snapshotEveryUpdates) void this.snapshot();
+        },
+        (error: unknown) => {
+          // Never relay what is not stored. Clients keep the edit locally and resend it on reconnect.
+          this.failed = true;
+          this.options.log.error({ err: error, roomId: this.roomId }, 'persisting an update failed; closing the room');
+          this.options.onFatal(this);
+        },
+      );
+  };
+
+  private readonly onAwarenessUpdate = ({ added, updated, removed }: AwarenessChange, origin: unknown): void => {
+    const author = this.connectionOf(origin);
+    if (author) {
+      for (const id of added) author.awarenessClientIds.add(id);
+      for (const id of removed) author.awarenessClientIds.delete(id);
+      const first = added[0] ?? updated[0];
+      const name = first === undefined ? undefined : (this.awareness.getStates().get(first) as { user?: { name?: unknown } } | undefined)?.user?.name;
+      if (typeof name === 'string') author.displayName = name.slice(0, 60);
+    }
+    const changed = [...added, ...updated, ...removed];
+    // The author already has its own state; everyone else needs it.
+    this.broadcast(encodeAwareness(this.awareness, changed), author);
+  };
+
+  private connectionOf(origin: unknown): YjsConnection | undefined {
+    return typeof origin === 'object' && origin !== null && this.connections.has(origin as YjsConnection)
+      ? (origin as YjsConnection)
+      : undefined;
+  }
+
+  private broadcast(message: Uint8Array, except: YjsConnection | undefined): void {
+    for (const connection of this.connections) if (connection !== except) connection.send(message);
+  }
+
+  /** Applies a change made by the server itself (e.g. inserting starter code), logged as "server". */
+  transactAsServer(change: (doc: Y.Doc) => void): void {
+    Y.transact(this.doc, () => change(this.doc), SERVER_ORIGIN);
+  }
+
+  /** Resolves once every update so far is stored. */
+  flushed(): Promise<unknown> {
+    return this.persistChain;
+  }
+
+  /** Writes a compacted snapshot beside the update log (the log is kept for replay). */
+  async snapshot(): Promise<void> {
+    await this.persistChain;
+    if (this.failed || this.updatesSinceSnapshot === 0) return;
+    const uptoSeq = this.lastPersistedSeq;
+    const state = Y.encodeStateAsUpdate(this.doc);
+    this.updatesSinceSnapshot = 0;
+    try {
+      await this.store.saveSnapshot(this.roomId, { state, uptoSeq }, Date.now());
+    } catch (error) {
+      this.options.log.warn({ err: error, roomId: this.roomId }, 'snapshot failed; the update log still has everything');
+    }
+  }
+
+  destroy(): void {
+    this.awareness.off('update', this.onAwarenessUpdate);
+    this.doc.off('update', this.onDocUpdate);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}

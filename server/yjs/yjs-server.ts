@@ -1,0 +1,110 @@
+// The /yjs/<roomId>?token=… endpoint: authenticates the HTTP upgrade, then hands the socket
+// to the room's document. Speaks the stock y-websocket protocol (see protocol.ts).
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData } from 'ws';
+import { ERROR_TEXT, WS_CLOSE } from '../../shared/errors.ts';
+import { roomIdSchema } from '../../shared/room.ts';
+import { rejectUpgrade } from '../http/reject-upgrade.ts';
+import type { Logger } from '../logger.ts';
+import type { RoomService } from '../rooms/room-service.ts';
+import { YjsConnection } from './connection.ts';
+import type { DocRegistry } from './doc-registry.ts';
+import { decodeMessage, InvalidMessageError } from './protocol.ts';
+
+export const YJS_PATH_PREFIX = '/yjs/';
+
+export interface YjsServerOptions {
+  rooms: RoomService;
+  registry: DocRegistry;
+  log: Logger;
+  maxMessageBytes: number;
+  pingIntervalMs: number;
+}
+
+export interface YjsServer {
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ip: string): Promise<void>;
+  close(): void;
+}
+
+const toBytes = (data: RawData): Uint8Array =>
+  Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+
+export function createYjsServer(options: YjsServerOptions): YjsServer {
+  const { rooms, registry, log } = options;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
+  const live = new Set<YjsConnection>();
+
+  // One timer for every socket: a peer that missed a whole ping period is gone.
+  const keepalive = setInterval(() => {
+    for (const connection of live) {
+      if (!connection.alive) {
+        connection.ws.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.ws.ping();
+    }
+  }, options.pingIntervalMs);
+  keepalive.unref();
+
+  async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ip: string): Promise<void> {
+    socket.on('error', () => socket.destroy()); // a peer vanishing mid-handshake is not our crash
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const roomId = decodeURIComponent(url.pathname.slice(YJS_PATH_PREFIX.length));
+    if (!roomIdSchema.safeParse(roomId).success) return rejectUpgrade(socket, 'room_not_found', ERROR_TEXT.room_not_found);
+
+    const auth = await rooms.authenticate(roomId, url.searchParams.get('token') ?? undefined, ip);
+    if (!auth.ok) return rejectUpgrade(socket, auth.errorId, ERROR_TEXT[auth.errorId]);
+
+    let doc;
+    try {
+      doc = await registry.reserve(roomId);
+    } catch (error) {
+      log.error({ err: error, roomId }, 'loading a room document failed');
+      return rejectUpgrade(socket, 'internal', ERROR_TEXT.internal);
+    }
+    if (socket.destroyed) return registry.cancelJoin(doc);
+
+    const reserved = doc;
+    let accepted = false;
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      accepted = true;
+      const connection = new YjsConnection(ws, auth.role);
+      live.add(connection);
+      reserved.pendingJoins -= 1;
+      ws.on('pong', () => {
+        connection.alive = true;
+      });
+      ws.on('message', (data, isBinary) => {
+        connection.alive = true;
+        if (!isBinary) return connection.close(WS_CLOSE.invalidMessage, 'binary frames only');
+        try {
+          reserved.handle(connection, decodeMessage(toBytes(data)));
+        } catch (error) {
+          // A bad frame ends this connection only; the room and other clients carry on.
+          const reason = error instanceof InvalidMessageError ? error.message : 'update rejected';
+          log.warn({ roomId, role: connection.role, reason }, 'closing a yjs connection after an invalid message');
+          connection.close(WS_CLOSE.invalidMessage, reason.slice(0, 120));
+        }
+      });
+      ws.on('close', () => {
+        live.delete(connection);
+        registry.leave(reserved, connection);
+      });
+      ws.on('error', () => ws.terminate());
+      reserved.attach(connection);
+    });
+    // ws calls back synchronously or not at all (it answered a malformed handshake itself).
+    if (!accepted) registry.cancelJoin(reserved);
+  }
+
+  return {
+    handleUpgrade,
+    close() {
+      clearInterval(keepalive);
+      for (const connection of live) connection.ws.terminate();
+      wss.close();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+// Stable error ids and WebSocket close codes. The server sends { error: { id, message } };
+// clients map ids to words. Ids never change meaning once released.
+
+export const ERROR_IDS = [
+  'bad_request',
+  'body_too_large',
+  'unauthorized',
+  'forbidden',
+  'room_not_found',
+  'not_found',
+  'rate_limited',
+  'internal',
+] as const;
+export type ErrorId = (typeof ERROR_IDS)[number];
+
+export interface ErrorBody {
+  error: { id: ErrorId; message: string };
+}
+
+export const HTTP_STATUS_BY_ERROR: Record<ErrorId, number> = {
+  bad_request: 400,
+  body_too_large: 413,
+  unauthorized: 401,
+  forbidden: 403,
+  room_not_found: 404,
+  not_found: 404,
+  rate_limited: 429,
+  internal: 500,
+};
+
+/** Close codes of the /yjs WebSocket (4000-4999 is the application range). */
+export const WS_CLOSE = {
+  /** A frame that is not a valid y-websocket message; the room is unaffected. */
+  invalidMessage: 4400,
+  /** The server is shutting down; reconnect. */
+  serverShutdown: 1001,
+  /** Missed pings. */
+  timeout: 4408,
+} as const;
+
+/** Words a person understands, for the client. */
+export const ERROR_TEXT: Record<ErrorId, string> = {
+  bad_request: 'The request was not valid.',
+  body_too_large: 'The request was too large.',
+  unauthorized: 'This link is not valid for this room. Ask the interviewer for a new link.',
+  forbidden: 'You do not have access to this part of the room.',
+  room_not_found: 'This room does not exist (it may have been deleted).',
+  not_found: 'Not found.',
+  rate_limited: 'Too many failed attempts. Wait a minute and try again.',
+  internal: 'Something went wrong on the server. Try again.',
+};

@@ -1,0 +1,37 @@
+// The one map of Socket.IO events, used by both sides. Every client-to-server payload has
+// a zod schema; the server parses with it before acting.
+import { z } from 'zod';
+import type { ErrorBody } from './errors.ts';
+import { DISPLAY_NAME_MAX_CHARS, type Role, type RoomInfo } from './room.ts';
+
+export interface Participant {
+  /** Socket id: stable for one connection. */
+  id: string;
+  name: string;
+  role: Role;
+  /** CSS colour, assigned by the server so every view agrees. */
+  color: string;
+}
+
+export interface ServerToClientEvents {
+  'room:joined': (payload: { room: RoomInfo; self: Participant }) => void;
+  'presence:update': (payload: { participants: Participant[] }) => void;
+  'room:error': (payload: ErrorBody) => void;
+}
+
+export interface ClientToServerEvents {
+  'presence:set': (payload: PresenceSetPayload) => void;
+}
+
+export const presenceSetSchema = z
+  .object({ name: z.string().trim().min(1).max(DISPLAY_NAME_MAX_CHARS) })
+  .strict();
+export type PresenceSetPayload = z.infer<typeof presenceSetSchema>;
+
+/** Handshake `auth` of the Socket.IO connection. */
+export const socketAuthSchema = z.object({
+  roomId: z.string().min(1).max(64),
+  token: z.string().min(1).max(200),
+  name: z.string().trim().min(1).max(DISPLAY_NAME_MAX_CHARS).optional(),
+});
+export type SocketAuth = z.infer<typeof socketAuthSchema>;
