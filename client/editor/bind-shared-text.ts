@@ -1,0 +1,30 @@
+// Binds one Monaco editor to a shared Y.Text: text and selections through y-monaco,
+// per-person undo through Y.UndoManager (Monaco's own stack would also undo other people's
+// edits), and LF line endings so Windows and Linux clients never diverge.
+import type { editor as MonacoEditor } from 'monaco-editor';
+import { MonacoBinding } from 'y-monaco';
+import type { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { keepCaretsAfterOwnText } from './caret-stickiness.ts';
+import { monaco } from './monaco-setup.ts';
+import { bindRemoteCursorStyles } from './remote-cursor-styles.ts';
+
+export function bindSharedText(editor: MonacoEditor.IStandaloneCodeEditor, text: Y.Text, awareness: Awareness): () => void {
+  const model = editor.getModel();
+  if (!model) throw new Error('the editor has no model');
+  model.setEOL(monaco.editor.EndOfLineSequence.LF);
+  const binding = new MonacoBinding(text, model, new Set([editor]), awareness);
+  keepCaretsAfterOwnText(binding);
+  // Only edits made through this binding (this person's typing) are undoable here.
+  const undoManager = new Y.UndoManager(text, { trackedOrigins: new Set([binding]), captureTimeout: 400 });
+  const { KeyMod, KeyCode } = monaco;
+  editor.addCommand(KeyMod.CtrlCmd | KeyCode.KeyZ, () => undoManager.undo());
+  editor.addCommand(KeyMod.CtrlCmd | KeyMod.Shift | KeyCode.KeyZ, () => undoManager.redo());
+  editor.addCommand(KeyMod.CtrlCmd | KeyCode.KeyY, () => undoManager.redo());
+  const unbindStyles = bindRemoteCursorStyles(awareness);
+  return () => {
+    unbindStyles();
+    undoManager.destroy();
+    binding.destroy();
+  };
+}

@@ -1,0 +1,70 @@
+import { useState, type FormEvent } from 'react';
+import { LANGUAGES, TITLE_MAX_CHARS, type CreateRoomResponse, type Language } from '../../shared/room.ts';
+import { ApiError, api } from '../net/api.ts';
+import { absoluteLink } from '../net/room-link.ts';
+import { CopyLink } from './CopyLink.tsx';
+
+export function HomePage() {
+  const [title, setTitle] = useState('');
+  const [language, setLanguage] = useState<Language>('python');
+  const [createKey, setCreateKey] = useState('');
+  const [created, setCreated] = useState<CreateRoomResponse>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      setCreated(await api.createRoom({ title: title.trim() || undefined, language }, createKey || undefined));
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught.message : 'The room could not be created.');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main className="home">
+      <h1>Interview room</h1>
+      <p className="lede">Live coding interviews on your own server: shared editor, private by design.</p>
+      <form className="card" onSubmit={submit}>
+        <label>
+          Title
+          <input name="title" placeholder="e.g. ML engineer – coding round" maxLength={TITLE_MAX_CHARS} value={title} onChange={(e) => setTitle(e.target.value)} />
+        </label>
+        <label>
+          Language
+          <select name="language" value={language} onChange={(e) => setLanguage(e.target.value as Language)}>
+            {LANGUAGES.map((id) => (
+              <option key={id} value={id}>
+                {id}
+              </option>
+            ))}
+          </select>
+        </label>
+        <details>
+          <summary>Server requires a room-creation key?</summary>
+          <label>
+            Room-creation key
+            <input name="createKey" type="password" value={createKey} onChange={(e) => setCreateKey(e.target.value)} />
+          </label>
+        </details>
+        <button type="submit" disabled={busy}>
+          {busy ? 'Creating…' : 'Create room'}
+        </button>
+        {error && <p className="error" role="alert">{error}</p>}
+      </form>
+      {created && (
+        <section className="card links" aria-label="Room links">
+          <CopyLink label="Your interviewer link (keep it private)" url={absoluteLink(created.interviewerUrl)} testId="interviewer-link" />
+          <CopyLink label="Send this link to the candidate" url={absoluteLink(created.candidateUrl)} testId="candidate-link" />
+          <a className="button" href={created.interviewerUrl}>
+            Open the room as interviewer
+          </a>
+        </section>
+      )}
+    </main>
+  );
+}

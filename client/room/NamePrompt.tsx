@@ -1,0 +1,31 @@
+import { useState, type FormEvent } from 'react';
+import { DISPLAY_NAME_MAX_CHARS, type RoomInfo } from '../../shared/room.ts';
+
+export function NamePrompt({ room, onSubmit }: { room: RoomInfo; onSubmit: (name: string) => void }) {
+  const [name, setName] = useState('');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (name.trim()) onSubmit(name.trim());
+  };
+  return (
+    <form className="card centered-card" onSubmit={submit}>
+      <h1>{room.title}</h1>
+      <p>
+        You are joining as <strong>{room.role}</strong>. Your name is shown to the other people in the room.
+      </p>
+      <label>
+        Your name
+        <input
+          autoFocus
+          name="displayName"
+          value={name}
+          maxLength={DISPLAY_NAME_MAX_CHARS}
+          onChange={(event) => setName(event.target.value)}
+        />
+      </label>
+      <button type="submit" disabled={!name.trim()}>
+        Join room
+      </button>
+    </form>
+  );
+}

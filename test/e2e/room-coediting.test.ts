@@ -1,0 +1,128 @@
+// Two real browsers (interviewer and candidate) co-edit one room: text, named cursors,
+// shared language, per-person undo, presence, with every non-loopback request refused.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchChromium, newOfflineContext, type OfflineContext } from '../helpers/browser.ts';
+import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.ts';
+import { CHROMIUM, requireProgram } from '../helpers/system.ts';
+
+const ARTIFACTS = path.join(REPO_ROOT, 'test/artifacts');
+
+/** The editor's visible text, with Monaco's non-breaking spaces turned back into spaces. */
+const editorText = (page: Page) =>
+  page.locator('.monaco-editor .view-lines').evaluate((el) => (el as HTMLElement).innerText.replace(/\u00a0/g, ' '));
+
+async function joinAs(page: Page, url: string, name: string) {
+  await page.goto(url);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Join room' }).click();
+  await page.locator('[data-status="connected"]').waitFor();
+  await page.locator('.monaco-editor .view-lines').waitFor();
+}
+
+async function typeAtEnd(page: Page, text: string) {
+  await page.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type(text);
+}
+
+describe.skipIf(!requireProgram(CHROMIUM))('two browsers co-edit a room', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let interviewer: OfflineContext;
+  let candidate: OfflineContext;
+  let pageA: Page;
+  let pageB: Page;
+
+  beforeAll(async () => {
+    if (!fs.existsSync(path.join(REPO_ROOT, 'dist/client/index.html'))) throw new Error('client not built: run "npm run build"');
+    server = await startTestServer();
+    browser = await launchChromium();
+    interviewer = await newOfflineContext(browser);
+    candidate = await newOfflineContext(browser);
+    pageA = await interviewer.context.newPage();
+    pageB = await candidate.context.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('the interviewer creates a room from the home page and gets two links', async () => {
+    await pageA.goto(server.httpUrl);
+    await pageA.getByLabel('Title').fill('ML coding round');
+    await pageA.getByLabel('Language').selectOption('python');
+    await pageA.getByRole('button', { name: 'Create room' }).click();
+    const interviewerLink = await pageA.getByTestId('interviewer-link').inputValue();
+    const candidateLink = await pageA.getByTestId('candidate-link').inputValue();
+    expect(interviewerLink).toMatch(/\/r\/[\w-]+#t=[\w-]{32,}$/);
+    expect(candidateLink).toMatch(/\/r\/[\w-]+#t=[\w-]{32,}$/);
+    expect(candidateLink).not.toBe(interviewerLink);
+
+    await joinAs(pageA, interviewerLink, 'Alice');
+    await joinAs(pageB, candidateLink, 'Bob');
+    await expect.poll(() => pageA.locator('.room-title').textContent()).toBe('ML coding round');
+  });
+
+  test('each person sees the other in the presence list with role and colour', async () => {
+    for (const page of [pageA, pageB]) {
+      const presence = page.getByLabel('People in the room');
+      await expect.poll(() => presence.locator('.participant').count()).toBe(2);
+      await expect.poll(() => presence.textContent()).toContain('Alice');
+      await expect.poll(() => presence.textContent()).toContain('Bob');
+    }
+    expect(await pageB.locator('.participant[data-role="interviewer"]').textContent()).toContain('Alice');
+  });
+
+  test('both type at once and each sees the other text', async () => {
+    await Promise.all([typeAtEnd(pageA, 'alpha = 1'), typeAtEnd(pageB, 'beta = 2')]);
+    for (const page of [pageA, pageB]) {
+      await expect.poll(() => editorText(page)).toContain('alpha = 1');
+      await expect.poll(() => editorText(page)).toContain('beta = 2');
+    }
+    expect(await editorText(pageA)).toBe(await editorText(pageB));
+  });
+
+  test("each sees the other's cursor labelled with their name", async () => {
+    await pageA.locator('.monaco-editor .view-lines').click();
+    await pageA.keyboard.press('Control+Home');
+    await pageB.locator('.monaco-editor .view-lines').click();
+    await pageB.keyboard.press('Control+End');
+    const label = (page: Page) =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('.yRemoteSelectionHead')].map((el) => getComputedStyle(el, '::after').content).join('|'),
+      );
+    await expect.poll(() => label(pageB)).toContain('Alice');
+    await expect.poll(() => label(pageA)).toContain('Bob');
+  });
+
+  test('changing the language changes it for everyone', async () => {
+    await pageA.getByLabel('Language').selectOption('typescript');
+    await expect.poll(() => pageB.getByLabel('Language').inputValue()).toBe('typescript');
+    await pageA.getByLabel('Language').selectOption('python');
+    await expect.poll(() => pageB.getByLabel('Language').inputValue()).toBe('python');
+  });
+
+  test("undo removes only my own edits, never the other person's", async () => {
+    await typeAtEnd(pageB, 'gamma = 3');
+    await expect.poll(() => editorText(pageA)).toContain('gamma = 3');
+    await typeAtEnd(pageA, 'delta = 4');
+    await expect.poll(() => editorText(pageB)).toContain('delta = 4');
+    await pageA.keyboard.press('Control+z');
+    await expect.poll(() => editorText(pageB)).not.toContain('delta = 4');
+    expect(await editorText(pageB)).toContain('gamma = 3');
+    expect(await editorText(pageA)).toContain('gamma = 3');
+  });
+
+  test('nothing was requested from outside loopback, and a screenshot is saved', async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await pageB.screenshot({ path: path.join(ARTIFACTS, 'room-candidate.png') });
+    await pageA.screenshot({ path: path.join(ARTIFACTS, 'room-interviewer.png') });
+    expect(interviewer.externalRequests).toEqual([]);
+    expect(candidate.externalRequests).toEqual([]);
+  });
+});

@@ -1,0 +1,47 @@
+// Debian's Chromium driven by playwright-core. Every request that leaves loopback is
+// aborted and recorded, so a test can assert the app works with no internet.
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { CHROMIUM } from './system.ts';
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM.path,
+    headless: true,
+    // Flags that keep Chromium from phoning home (this machine has no internet).
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export interface OfflineContext {
+  context: BrowserContext;
+  /** URLs the page tried to fetch from outside loopback (all were aborted). */
+  externalRequests: string[];
+}
+
+export async function newOfflineContext(browser: Browser): Promise<OfflineContext> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
+  const externalRequests: string[] = [];
+  await context.route('**/*', async (route) => {
+    const url = new URL(route.request().url());
+    if (url.protocol === 'data:' || url.protocol === 'blob:' || LOOPBACK_HOSTS.has(url.hostname)) return route.continue();
+    externalRequests.push(url.toString());
+    return route.abort('internetdisconnected');
+  });
+  context.on('page', (page) => {
+    page.on('websocket', (socket) => {
+      const url = new URL(socket.url());
+      if (!LOOPBACK_HOSTS.has(url.hostname)) externalRequests.push(url.toString());
+    });
+  });
+  return { context, externalRequests };
+}
