@@ -33,6 +33,24 @@ const configShape = {
     .default('NORMAL')
     .describe('NORMAL survives process crashes; FULL also survives power loss at some write cost'),
   CLIENT_DIST_DIR: z.string().min(1).default('./dist/client').describe('Built client served at /'),
+  RUN_TIMEOUT_MS: int(100, 600_000).default(10_000).describe('Wall-clock limit of one run'),
+  RUN_MEMORY_BYTES: int(16 * 1024 * 1024, 64 * 1024 * 1024 * 1024)
+    .default(512 * 1024 * 1024)
+    .describe('Memory of one run (cgroup memory limit, including its /tmp)'),
+  RUN_MAX_PROCESSES: int(1, 100_000).default(64).describe('Processes and threads one run may have'),
+  RUN_OUTPUT_MAX_BYTES: int(1024, 64 * 1024 * 1024).default(64 * 1024).describe('Per output stream; the rest is cut'),
+  RUN_FILE_MAX_BYTES: int(1024, 1024 * 1024 * 1024).default(16 * 1024 * 1024).describe('Largest file a run may write'),
+  RUN_OPEN_FILES: int(16, 65_536).default(256),
+  RUN_CONCURRENCY: int(1, 1024).default(4).describe('Runs executing at once on this server'),
+  RUN_MAX_IN_FLIGHT_PER_ROOM: int(1, 1024).default(3).describe('Queued plus running runs per room (429 above)'),
+  RUN_WARM_POOL_SIZE: int(0, 64).default(2).describe('Pre-started sandboxes per language; 0 disables the pool'),
+  SANDBOX_UID_BASE: int(1000, 4_000_000_000).default(61_000).describe('First host uid for sandboxed runs (one per slot)'),
+  SANDBOX_BWRAP_PATH: z.string().default('/usr/bin/bwrap'),
+  SANDBOX_PYTHON_PATH: z.string().default('/usr/bin/python3').describe('The Debian interpreter with numpy/pandas/sklearn'),
+  SANDBOX_PASS_ENV: z
+    .string()
+    .default('OPENBLAS_CORETYPE,OPENBLAS_L2_SIZE')
+    .describe('Comma-separated server variables copied into runs (e.g. OpenBLAS CPU fixes); nothing else is'),
   TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')
@@ -41,7 +59,10 @@ const configShape = {
 };
 
 const configSchema = z.object(configShape);
-export type Config = z.infer<typeof configSchema>;
+export type Config = z.infer<typeof configSchema> & {
+  /** The values of SANDBOX_PASS_ENV's variables, read once here. */
+  sandboxEnv: Record<string, string>;
+};
 
 export class ConfigError extends Error {}
 
@@ -61,8 +82,14 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const config = parsed.data;
+  const sandboxEnv = Object.fromEntries(
+    config.SANDBOX_PASS_ENV.split(',')
+      .map((name) => name.trim())
+      .flatMap((name) => (name && env[name] ? [[name, env[name]]] : [])),
+  ) as Record<string, string>;
   return {
     ...config,
+    sandboxEnv,
     DATA_DIR: path.resolve(config.DATA_DIR),
     CLIENT_DIST_DIR: path.resolve(config.CLIENT_DIST_DIR),
     PUBLIC_URL: config.PUBLIC_URL?.replace(/\/+$/, ''),

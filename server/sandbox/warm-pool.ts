@@ -1,0 +1,64 @@
+// Pre-started sandboxes whose interpreter has already loaded its heavy modules, waiting on
+// fd 3 for a program. Each is used for exactly one run, then discarded; the pool refills
+// in the background, one start at a time per language so refills never starve live runs.
+import type { Language } from '../../shared/room.ts';
+import type { LaunchedSandbox } from './launch.ts';
+
+export class WarmPool {
+  private readonly ready = new Map<Language, LaunchedSandbox[]>();
+  private readonly loaded = new WeakSet<LaunchedSandbox>();
+  private readonly refilling = new Set<Language>();
+  private closed = false;
+
+  constructor(
+    private readonly size: number,
+    private readonly start: (language: Language) => LaunchedSandbox,
+    languages: Language[],
+  ) {
+    for (const language of languages) {
+      this.ready.set(language, []);
+      this.refill(language);
+    }
+  }
+
+  /** A loaded sandbox, or undefined when none is (the caller starts one cold). */
+  take(language: Language): LaunchedSandbox | undefined {
+    const list = this.ready.get(language) ?? [];
+    const index = list.findIndex((sandbox) => this.loaded.has(sandbox));
+    const [sandbox] = index >= 0 ? list.splice(index, 1) : [];
+    this.refill(language);
+    return sandbox;
+  }
+
+  private refill(language: Language): void {
+    const list = this.ready.get(language);
+    if (this.closed || !list || this.refilling.has(language) || list.length >= this.size) return;
+    this.refilling.add(language);
+    const sandbox = this.start(language);
+    list.push(sandbox);
+    // The harness writes one byte to its image pipe once its modules are imported.
+    sandbox.images.once('data', () => {
+      sandbox.images.pause();
+      this.loaded.add(sandbox);
+    });
+    // A warm sandbox that died while idle (killed, crashed) leaves the pool.
+    void sandbox.exited.then(() => {
+      const index = list.indexOf(sandbox);
+      if (index >= 0) {
+        list.splice(index, 1);
+        sandbox.dispose();
+        this.refill(language);
+      }
+    });
+    // Start the next one only after this one had time to load, to keep one core free.
+    setTimeout(() => {
+      this.refilling.delete(language);
+      this.refill(language);
+    }, 300).unref();
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const list of this.ready.values()) for (const sandbox of list.splice(0)) sandbox.dispose();
+  }
+}

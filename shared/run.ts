@@ -1,0 +1,62 @@
+// What a Run is, for both sides: the request body, the closed set of outcomes, the result.
+import { z } from 'zod';
+import { languageSchema, type Language } from './room.ts';
+
+export const RUN_CODE_MAX_BYTES = 256 * 1024;
+export const RUN_STDIN_MAX_BYTES = 64 * 1024;
+
+export const runRequestSchema = z
+  .object({
+    language: languageSchema,
+    code: z.string().refine((code) => Buffer.byteLength(code) <= RUN_CODE_MAX_BYTES, {
+      message: `code is larger than ${RUN_CODE_MAX_BYTES / 1024} KB`,
+    }),
+    stdin: z.string().max(RUN_STDIN_MAX_BYTES).optional(),
+    problemId: z.string().min(1).max(100).optional(),
+  })
+  .strict();
+export type RunRequest = z.infer<typeof runRequestSchema>;
+
+/** ok: exited 0. error: exited non-zero. The rest: the sandbox stopped the program. */
+export const RUN_STATUSES = ['ok', 'error', 'timeout', 'memory', 'output-limit'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export interface RunImage {
+  mimeType: 'image/png';
+  /** base64 */
+  data: string;
+}
+
+export interface RunResult {
+  runId: string;
+  language: Language;
+  status: RunStatus;
+  stdout: string;
+  stderr: string;
+  /** null when the program was killed. */
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  durationMs: number;
+  truncated: boolean;
+  images?: RunImage[];
+}
+
+export interface RunStarted {
+  runId: string;
+  language: Language;
+  startedBy: { name: string; role: string };
+  startedAt: string;
+}
+
+export interface RunOutputChunk {
+  runId: string;
+  stream: 'stdout' | 'stderr';
+  data: string;
+}
+
+/** One line of the room's run history, as both people see it. */
+export interface RunHistoryEntry extends RunStarted {
+  status: RunStatus;
+  durationMs: number;
+}
