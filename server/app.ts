@@ -9,6 +9,7 @@ import { clientIp } from './http/client-ip.ts';
 import { errorHandler, sendError } from './http/http-error.ts';
 import { rejectUpgrade } from './http/reject-upgrade.ts';
 import { roomsRouter } from './http/rooms-routes.ts';
+import { runsRouter } from './http/runs-routes.ts';
 import { staticClientRouter } from './http/static-client.ts';
 import { createLogger, redactUrl, type Logger } from './logger.ts';
 import { openSqliteStore } from './persistence/sqlite-store.ts';
@@ -16,6 +17,10 @@ import type { Store } from './persistence/store.ts';
 import { SOCKET_IO_PATH, createSocketServer } from './realtime/socket-server.ts';
 import { createAuthFailureLimiter } from './rooms/auth-failure-limiter.ts';
 import { RoomService } from './rooms/room-service.ts';
+import { localExecutor } from './runs/local-executor.ts';
+import { RunService, type RunBroadcaster } from './runs/run-service.ts';
+import { PgliteSqlRunner } from './sandbox/languages/sql/sql-runner.ts';
+import { SandboxRunner, checkSandbox, type SandboxAvailability } from './sandbox/sandbox-runner.ts';
 import { DocRegistry } from './yjs/doc-registry.ts';
 import { YJS_PATH_PREFIX, createYjsServer } from './yjs/yjs-server.ts';
 
@@ -23,6 +28,9 @@ export interface RunningApp {
   httpServer: http.Server;
   registry: DocRegistry;
   store: Store;
+  runs: RunService;
+  /** Resolves once the sandbox check finished (503 on Run when it failed). */
+  sandbox: Promise<SandboxAvailability>;
   log: Logger;
   /** Resolves with the bound port. */
   listen(): Promise<number>;
@@ -35,6 +43,23 @@ export function createApp(config: Config, log: Logger = createLogger(config.LOG_
   const limiter = createAuthFailureLimiter(config.AUTH_FAILURES_PER_MINUTE);
   const rooms = new RoomService(store, limiter);
   const registry = new DocRegistry(store, { snapshotEveryUpdates: config.SNAPSHOT_EVERY_UPDATES, log });
+  const sandbox = checkSandbox(config);
+  const sandboxRunner = new SandboxRunner(config);
+  const sqlRunner = new PgliteSqlRunner(config.RUN_TIMEOUT_MS, config.RUN_OUTPUT_MAX_BYTES);
+  // With a warm pool configured, start the SQL engine now rather than on the first query (3-5 s).
+  if (config.RUN_WARM_POOL_SIZE > 0) void sqlRunner.dataset().warm().catch((error: unknown) => log.warn({ err: error }, 'SQL engine failed to start'));
+  // Filled in once Socket.IO exists; runs only start after the server listens.
+  let broadcaster: RunBroadcaster | undefined;
+  const runs = new RunService(
+    localExecutor(sandboxRunner, sqlRunner),
+    {
+      started: (roomId, payload) => broadcaster?.started(roomId, payload),
+      output: (roomId, payload) => broadcaster?.output(roomId, payload),
+      result: (roomId, payload) => broadcaster?.result(roomId, payload),
+    },
+    store,
+    { concurrency: config.RUN_CONCURRENCY, maxInFlightPerRoom: config.RUN_MAX_IN_FLIGHT_PER_ROOM },
+  );
 
   const app = express();
   app.disable('x-powered-by');
@@ -50,6 +75,7 @@ export function createApp(config: Config, log: Logger = createLogger(config.LOG_
     res.status(ok ? 200 : 503).json({ ok, roomsLoaded: registry.loadedRoomIds.length });
   });
   app.use(roomsRouter(rooms, config));
+  app.use(runsRouter({ rooms, runs, sandbox, config }));
   app.use('/api', (_req, res) => sendError(res, 'not_found', 'No such API endpoint.'));
   app.use(staticClientRouter(config.CLIENT_DIST_DIR));
   app.use((_req, res) => sendError(res, 'not_found', 'Not found.'));
@@ -63,7 +89,17 @@ export function createApp(config: Config, log: Logger = createLogger(config.LOG_
     maxMessageBytes: config.WS_MAX_MESSAGE_BYTES,
     pingIntervalMs: config.WS_PING_INTERVAL_MS,
   });
-  const io = createSocketServer(httpServer, { rooms, log, trustProxy: config.TRUST_PROXY });
+  const io = createSocketServer(httpServer, {
+    rooms,
+    log,
+    trustProxy: config.TRUST_PROXY,
+    runHistory: (roomId) => runs.history(roomId),
+  });
+  broadcaster = {
+    started: (roomId, payload) => io.to(roomId).emit('run:started', payload),
+    output: (roomId, payload) => io.to(roomId).emit('run:output', payload),
+    result: (roomId, payload) => io.to(roomId).emit('run:result', payload),
+  };
 
   httpServer.on('upgrade', (req, socket, head) => {
     const pathname = (req.url ?? '').split('?')[0] ?? '';
@@ -82,6 +118,8 @@ export function createApp(config: Config, log: Logger = createLogger(config.LOG_
     httpServer,
     registry,
     store,
+    runs,
+    sandbox,
     log,
     listen: () =>
       new Promise((resolve, reject) => {
@@ -92,6 +130,8 @@ export function createApp(config: Config, log: Logger = createLogger(config.LOG_
       httpServer.close();
       await registry.shutdown(WS_CLOSE.serverShutdown, 'server shutting down');
       yjs.close();
+      sandboxRunner.close();
+      await sqlRunner.close();
       await io.close().catch(() => undefined);
       limiter.dispose();
       await store.close();

@@ -9,6 +9,7 @@ export const ERROR_IDS = [
   'room_not_found',
   'not_found',
   'rate_limited',
+  'unavailable',
   'internal',
 ] as const;
 export type ErrorId = (typeof ERROR_IDS)[number];
@@ -25,6 +26,7 @@ export const HTTP_STATUS_BY_ERROR: Record<ErrorId, number> = {
   room_not_found: 404,
   not_found: 404,
   rate_limited: 429,
+  unavailable: 503,
   internal: 500,
 };
 
@@ -46,6 +48,7 @@ export const ERROR_TEXT: Record<ErrorId, string> = {
   forbidden: 'You do not have access to this part of the room.',
   room_not_found: 'This room does not exist (it may have been deleted).',
   not_found: 'Not found.',
-  rate_limited: 'Too many failed attempts. Wait a minute and try again.',
+  rate_limited: 'Too many requests. Wait a moment and try again.',
+  unavailable: 'This feature is not available on this server right now.',
   internal: 'Something went wrong on the server. Try again.',
 };

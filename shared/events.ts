@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { ErrorBody } from './errors.ts';
 import { DISPLAY_NAME_MAX_CHARS, type Role, type RoomInfo } from './room.ts';
+import type { RunHistoryEntry, RunOutputChunk, RunResult, RunStarted } from './run.ts';
 
 export interface Participant {
   /** Socket id: stable for one connection. */
@@ -17,6 +18,13 @@ export interface ServerToClientEvents {
   'room:joined': (payload: { room: RoomInfo; self: Participant }) => void;
   'presence:update': (payload: { participants: Participant[] }) => void;
   'room:error': (payload: ErrorBody) => void;
+  /** Either person pressed Run; both see "running…". */
+  'run:started': (payload: RunStarted) => void;
+  /** Output while the program runs, matched to its run by runId. */
+  'run:output': (payload: RunOutputChunk) => void;
+  'run:result': (payload: RunResult) => void;
+  /** The newest runs of the room, sent on join. */
+  'run:history': (payload: { runs: RunHistoryEntry[] }) => void;
 }
 
 export interface ClientToServerEvents {

@@ -3,10 +3,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Role } from '../../shared/room.ts';
+import type { Language, Role } from '../../shared/room.ts';
+import type { RunHistoryEntry, RunStatus } from '../../shared/run.ts';
 import type { DocSnapshot, LoggedUpdate, RoomRecord, RoomTokenRecord, Store, StoredDocState } from './store.ts';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rooms (
@@ -35,6 +36,18 @@ CREATE TABLE IF NOT EXISTS yjs_snapshots (
   upto_seq INTEGER NOT NULL,
   created_at_ms INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS runs (
+  run_id TEXT PRIMARY KEY,
+  room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+  language TEXT NOT NULL,
+  status TEXT NOT NULL,
+  duration_ms INTEGER NOT NULL,
+  started_by_name TEXT NOT NULL,
+  started_by_role TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  result_json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_room_started ON runs(room_id, started_at);
 `;
 
 interface UpdateRow {
@@ -88,6 +101,18 @@ export function openSqliteStore(dataDir: string, synchronous: 'NORMAL' | 'FULL' 
      WHERE excluded.upto_seq > yjs_snapshots.upto_seq`,
   );
 
+  const insertRun = db.prepare(
+    `INSERT INTO runs (run_id, room_id, language, status, duration_ms, started_by_name, started_by_role, started_at, result_json)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const selectRuns = db.prepare<
+    [string, number],
+    { run_id: string; language: string; status: string; duration_ms: number; started_by_name: string; started_by_role: string; started_at: string }
+  >(
+    `SELECT run_id, language, status, duration_ms, started_by_name, started_by_role, started_at
+     FROM runs WHERE room_id = ? ORDER BY started_at DESC, rowid DESC LIMIT ?`,
+  );
+
   const createRoomTx = db.transaction((room: RoomRecord, tokens: RoomTokenRecord[], initialUpdate: Uint8Array) => {
     insertRoom.run(room.id, room.title, room.language, room.createdAtMs);
     for (const token of tokens) insertToken.run(room.id, token.tokenHash, token.role);
@@ -124,6 +149,31 @@ export function openSqliteStore(dataDir: string, synchronous: 'NORMAL' | 'FULL' 
     },
     async readUpdateLog(roomId) {
       return selectUpdatesAfter.all(roomId, 0).map(toLogged);
+    },
+    async saveRun(roomId, entry, result) {
+      insertRun.run(
+        entry.runId,
+        roomId,
+        entry.language,
+        entry.status,
+        entry.durationMs,
+        entry.startedBy.name,
+        entry.startedBy.role,
+        entry.startedAt,
+        JSON.stringify(result),
+      );
+    },
+    async listRuns(roomId, limit) {
+      return selectRuns.all(roomId, limit).map(
+        (row): RunHistoryEntry => ({
+          runId: row.run_id,
+          language: row.language as Language,
+          status: row.status as RunStatus,
+          durationMs: row.duration_ms,
+          startedBy: { name: row.started_by_name, role: row.started_by_role },
+          startedAt: row.started_at,
+        }),
+      );
     },
     async healthy() {
       return db.prepare('SELECT 1 AS ok').get() !== undefined;

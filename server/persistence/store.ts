@@ -1,6 +1,7 @@
 // One storage interface for everything durable. The embedded default is SQLite
 // (sqlite-store.ts); a shared database for multi-instance mode implements the same contract.
 import type { Language, Role } from '../../shared/room.ts';
+import type { RunHistoryEntry, RunResult } from '../../shared/run.ts';
 
 export interface RoomRecord {
   id: string;
@@ -45,6 +46,10 @@ export interface Store {
   saveSnapshot(roomId: string, snapshot: DocSnapshot, atMs: number): Promise<void>;
   /** Every logged update of a room (for replay and tests). */
   readUpdateLog(roomId: string): Promise<LoggedUpdate[]>;
+  /** Records a finished run (its history line and full result). */
+  saveRun(roomId: string, entry: RunHistoryEntry, result: RunResult): Promise<void>;
+  /** The newest runs of a room, newest first. */
+  listRuns(roomId: string, limit: number): Promise<RunHistoryEntry[]>;
   healthy(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -11,6 +11,7 @@ import {
   type ServerToClientEvents,
 } from '../../shared/events.ts';
 import type { Role } from '../../shared/room.ts';
+import type { RunHistoryEntry } from '../../shared/run.ts';
 import { clientIp } from '../http/client-ip.ts';
 import type { Logger } from '../logger.ts';
 import { roomInfo, type RoomService } from '../rooms/room-service.ts';
@@ -23,7 +24,7 @@ interface SocketData {
   color: string;
 }
 
-type RoomServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type RoomServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type RoomSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export const SOCKET_IO_PATH = '/socket.io/';
@@ -39,7 +40,12 @@ const errorBody = (id: ErrorBody['error']['id'], message: string): ErrorBody => 
 
 export function createSocketServer(
   httpServer: HttpServer,
-  options: { rooms: RoomService; log: Logger; trustProxy: boolean },
+  options: {
+    rooms: RoomService;
+    log: Logger;
+    trustProxy: boolean;
+    runHistory: (roomId: string) => Promise<RunHistoryEntry[]>;
+  },
 ): RoomServer {
   const io: RoomServer = new Server(httpServer, {
     path: SOCKET_IO_PATH,
@@ -78,6 +84,7 @@ export function createSocketServer(
     if (!room) return void socket.disconnect(true);
     await socket.join(roomId);
     socket.emit('room:joined', { room: roomInfo(room, socket.data.role), self: participantOf(socket) });
+    socket.emit('run:history', { runs: await options.runHistory(roomId) });
     await broadcastPresence(roomId);
 
     socket.on('presence:set', async (payload) => {

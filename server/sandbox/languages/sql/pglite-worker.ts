@@ -1,0 +1,85 @@
+// Runs inside a worker thread: one PGlite (Postgres in WebAssembly) holding one dataset.
+// PGlite runs on the thread that calls it, so a query that never ends can only be stopped
+// by terminating this worker; the main thread does that and starts a fresh one.
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
+
+export interface WorkerInit {
+  /** Schema and rows of the dataset, for the first start. */
+  setupSql: string;
+  /** A dump of an earlier start: much faster than replaying setupSql. */
+  dump?: Blob;
+}
+
+export interface QueryRequest {
+  id: number;
+  sql: string;
+}
+
+export interface ResultSet {
+  fields: string[];
+  rows: unknown[][];
+  affectedRows?: number;
+}
+
+export type QueryReply =
+  | { id: number; ok: true; results: ResultSet[]; dirty: boolean }
+  | { id: number; ok: false; error: string; dirty: boolean };
+
+export type WorkerMessage = { type: 'ready'; dump?: Blob } | { type: 'failed'; error: string } | ({ type: 'reply' } & QueryReply);
+
+// Dates and timestamps stay text exactly as Postgres prints them ("2024-05-01"), which is
+// what people expect to read and what graders compare.
+const TEXT_TYPES = [1082, 1114, 1184, 1083, 1266, 1186];
+const asText = Object.fromEntries(TEXT_TYPES.map((oid) => [oid, (value: string) => value]));
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+
+async function start(): Promise<PGlite> {
+  if (init.dump) return PGlite.create({ loadDataDir: init.dump, parsers: asText });
+  const db = await PGlite.create({ parsers: asText });
+  await db.exec(init.setupSql);
+  return db;
+}
+
+/** True while the run's own transaction is still open (the candidate did not COMMIT it away). */
+async function insideRunTransaction(db: PGlite): Promise<boolean> {
+  const result = await db.query<{ open: boolean }>('SELECT now() <> statement_timestamp() AS open');
+  return result.rows[0]?.open ?? false;
+}
+
+try {
+  const db = await start();
+  const dump = init.dump ? undefined : await db.dumpDataDir('none');
+  port.postMessage({ type: 'ready', dump } satisfies WorkerMessage);
+  port.on('message', async ({ id, sql }: QueryRequest) => {
+    let reply: QueryReply;
+    try {
+      await db.exec('BEGIN');
+      // A short pause makes now() differ from statement_timestamp() inside the transaction.
+      await db.exec('SELECT pg_sleep(0.001)');
+      try {
+        const results = await db.exec(sql);
+        reply = {
+          id,
+          ok: true,
+          results: results.map((r) => ({
+            fields: r.fields.map((f) => f.name),
+            rows: r.rows.map((row) => r.fields.map((f) => (row as Record<string, unknown>)[f.name])),
+            affectedRows: r.affectedRows,
+          })),
+          dirty: !(await insideRunTransaction(db)),
+        };
+      } catch (error) {
+        reply = { id, ok: false, error: (error as Error).message, dirty: !(await insideRunTransaction(db).catch(() => true)) };
+      }
+      await db.exec('ROLLBACK').catch(() => undefined);
+    } catch (error) {
+      reply = { id, ok: false, error: (error as Error).message, dirty: true };
+    }
+    port.postMessage({ type: 'reply', ...reply } satisfies WorkerMessage);
+  });
+} catch (error) {
+  port.postMessage({ type: 'failed', error: (error as Error).message } satisfies WorkerMessage);
+}
