@@ -1,21 +1,28 @@
 import Editor from '@monaco-editor/react';
 import type { editor as MonacoEditor } from 'monaco-editor';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import type { Language } from '../../shared/room.ts';
 import { bindSharedText } from './bind-shared-text.ts';
-import { MONACO_LANGUAGE } from './monaco-setup.ts';
+import { MONACO_LANGUAGE, monaco } from './monaco-setup.ts';
 
 interface Props {
   text: Y.Text;
   awareness: Awareness;
   language: Language;
+  /** Ctrl/Cmd+Enter. */
+  onRun: () => void;
 }
 
-export function CodeEditor({ text, awareness, language }: Props) {
+export function CodeEditor({ text, awareness, language, onRun }: Props) {
   const [editor, setEditor] = useState<MonacoEditor.IStandaloneCodeEditor>();
+  const onRunRef = useRef(onRun);
+  onRunRef.current = onRun;
   useEffect(() => (editor ? bindSharedText(editor, text, awareness) : undefined), [editor, text, awareness]);
+  useEffect(() => {
+    editor?.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => onRunRef.current());
+  }, [editor]);
   return (
     <div className="editor" data-testid="code-editor">
       <Editor

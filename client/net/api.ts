@@ -1,6 +1,7 @@
 // Typed calls to the REST API. Errors carry the server's stable id for the UI to word.
 import { ERROR_TEXT, type ErrorBody, type ErrorId } from '../../shared/errors.ts';
 import type { CreateRoomBody, CreateRoomResponse, RoomInfo } from '../../shared/room.ts';
+import type { RunRequest, RunResult } from '../../shared/run.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -34,4 +35,12 @@ export const api = {
   createRoom: (body: CreateRoomBody, createKey?: string) =>
     request<CreateRoomResponse>('/api/rooms', { method: 'POST', body: JSON.stringify(body), token: createKey }),
   getRoom: (roomId: string, token: string) => request<RoomInfo>(`/api/rooms/${encodeURIComponent(roomId)}`, { token }),
+  run: (roomId: string, token: string, name: string, body: RunRequest) =>
+    request<RunResult>(`/api/rooms/${encodeURIComponent(roomId)}/runs`, {
+      method: 'POST',
+      token,
+      body: JSON.stringify(body),
+      // Header values must be Latin-1; names are encoded so any script survives.
+      headers: { 'X-Display-Name': encodeURIComponent(name) },
+    }),
 };

@@ -11,9 +11,18 @@ import { bearerToken } from './bearer.ts';
 import { clientIp } from './client-ip.ts';
 import { HttpError, parseBody, requireJsonBody } from './http-error.ts';
 
-/** Header naming who pressed Run, for the history (the token already proves the role). */
+/** Header naming who pressed Run, URI-encoded, for the history (the token already proves the role). */
 export const DISPLAY_NAME_HEADER = 'x-display-name';
 const displayNameSchema = z.string().trim().min(1).max(DISPLAY_NAME_MAX_CHARS);
+
+function decodeHeader(value: string | string[] | undefined): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
+}
 
 export function runsRouter(options: {
   rooms: RoomService;
@@ -39,7 +48,7 @@ export function runsRouter(options: {
     if (body.problemId) throw new HttpError('not_found', `No problem "${body.problemId}" is available on this server.`);
     const sandbox = await options.sandbox;
     if (!sandbox.ok && body.language !== 'sql') throw new HttpError('unavailable', sandbox.message);
-    const name = displayNameSchema.safeParse(req.headers[DISPLAY_NAME_HEADER]);
+    const name = displayNameSchema.safeParse(decodeHeader(req.headers[DISPLAY_NAME_HEADER]));
     const startedBy = { name: name.success ? name.data : auth.role === 'interviewer' ? 'Interviewer' : 'Candidate', role: auth.role };
     const result = await options.runs.submit(roomId, body, startedBy).catch((error: unknown) => {
       throw error instanceof RunUnavailableError ? new HttpError('unavailable', error.message) : error;

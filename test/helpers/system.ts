@@ -22,3 +22,6 @@ export function requireProgram(program: SystemProgram): boolean {
   console.warn(`\n*** SKIPPING: ${message} ***\n`);
   return false;
 }
+
+export const BWRAP: SystemProgram = { path: '/usr/bin/bwrap', aptPackage: 'bubblewrap' };
+export const PYTHON_MATPLOTLIB: SystemProgram = { path: '/usr/lib/python3/dist-packages/matplotlib', aptPackage: 'python3-matplotlib' };

@@ -1,0 +1,77 @@
+// Either person presses Run; both browsers see the same streamed output and result,
+// including a matplotlib figure, and the run appears in both histories.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchChromium, newOfflineContext, type OfflineContext } from '../helpers/browser.ts';
+import { REPO_ROOT, createRoom, startTestServer, type TestServer } from '../helpers/server.ts';
+import { BWRAP, CHROMIUM, PYTHON_MATPLOTLIB, requireProgram } from '../helpers/system.ts';
+
+const ready = [CHROMIUM, BWRAP, PYTHON_MATPLOTLIB].map(requireProgram).every(Boolean);
+
+async function join(page: Page, url: string, name: string) {
+  await page.goto(url);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Join room' }).click();
+  await page.locator('[data-status="connected"]').waitFor();
+}
+
+describe.skipIf(!ready)('the Run button in two browsers', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let contexts: OfflineContext[];
+  let interviewer: Page;
+  let candidate: Page;
+
+  beforeAll(async () => {
+    server = await startTestServer({ RUN_WARM_POOL_SIZE: '1', CLIENT_DIST_DIR: path.join(REPO_ROOT, 'dist/client') });
+    const room = await createRoom(server.httpUrl, { title: 'Run drill', language: 'python' });
+    browser = await launchChromium();
+    contexts = [await newOfflineContext(browser), await newOfflineContext(browser)];
+    interviewer = await contexts[0]!.context.newPage();
+    candidate = await contexts[1]!.context.newPage();
+    await join(interviewer, `${server.httpUrl}${room.interviewerUrl}`, 'Iris');
+    await join(candidate, `${server.httpUrl}${room.candidateUrl}`, 'Cam');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('the candidate runs code with Ctrl+Enter and both see streamed output and the result', async () => {
+    await candidate.locator('.monaco-editor .view-lines').click();
+    // Typed without indentation so Monaco's auto-indent cannot change the program.
+    await candidate.keyboard.type('import time, sys\nprint("first line", flush=True)\ntime.sleep(0.6)\nprint("second line")\nsys.exit(3)');
+    await expect.poll(() => interviewer.locator('.monaco-editor .view-lines').innerText()).toContain('sys.exit(3)');
+    await candidate.keyboard.press('Control+Enter');
+    // Streaming: the first line shows while the program still runs.
+    await expect.poll(() => interviewer.getByTestId('run-output').innerText()).toContain('first line');
+    for (const page of [interviewer, candidate]) {
+      await expect.poll(() => page.getByTestId('run-status').getAttribute('data-status'), { timeout: 15_000 }).toBe('error');
+      const output = await page.getByTestId('run-output').innerText();
+      expect(output).toContain('second line');
+      expect(output).toContain('Exited with code 3');
+      expect(output).toContain('Cam (candidate)');
+    }
+  });
+
+  test('the interviewer runs a plot and both see the figure, then the history lists both runs', async () => {
+    await interviewer.locator('.monaco-editor .view-lines').click();
+    await interviewer.keyboard.press('Control+a');
+    await interviewer.keyboard.type('import matplotlib.pyplot as plt\nplt.plot([1, 3, 2])\nplt.title("loss")\nplt.show()');
+    await interviewer.getByRole('button', { name: 'Run ▶' }).click();
+    for (const page of [interviewer, candidate]) {
+      await expect.poll(() => page.getByTestId('run-status').getAttribute('data-status'), { timeout: 15_000 }).toBe('ok');
+      await expect.poll(() => page.locator('img.run-image').count()).toBe(1);
+      const width = await page.locator('img.run-image').evaluate((img) => (img as HTMLImageElement).naturalWidth);
+      expect(width).toBeGreaterThan(100);
+      await page.locator('.run-history summary').click();
+      await expect.poll(() => page.locator('.run-history li').count()).toBe(2);
+    }
+    fs.mkdirSync(path.join(REPO_ROOT, 'test/artifacts'), { recursive: true });
+    await candidate.screenshot({ path: path.join(REPO_ROOT, 'test/artifacts/run-candidate.png') });
+    for (const { externalRequests } of contexts) expect(externalRequests).toEqual([]);
+  });
+});
