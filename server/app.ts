@@ -17,10 +17,11 @@ import type { Store } from './persistence/store.ts';
 import { SOCKET_IO_PATH, createSocketServer } from './realtime/socket-server.ts';
 import { createAuthFailureLimiter } from './rooms/auth-failure-limiter.ts';
 import { RoomService } from './rooms/room-service.ts';
-import { localExecutor } from './runs/local-executor.ts';
-import { RunService, type RunBroadcaster } from './runs/run-service.ts';
-import { PgliteSqlRunner } from './sandbox/languages/sql/sql-runner.ts';
-import { SandboxRunner, checkSandbox, type SandboxAvailability } from './sandbox/sandbox-runner.ts';
+import { createLocalRunners } from './runs/local-executor.ts';
+import { queueExecutor } from './runs/queue-executor.ts';
+import { startQueueWorker } from './runs/queue-worker.ts';
+import { RunService, type RunBroadcaster, type RunExecutor } from './runs/run-service.ts';
+import { checkSandbox, type SandboxAvailability } from './sandbox/sandbox-runner.ts';
 import { DocRegistry } from './yjs/doc-registry.ts';
 import { YJS_PATH_PREFIX, createYjsServer } from './yjs/yjs-server.ts';
 
@@ -44,14 +45,15 @@ export function createApp(config: Config, log: Logger = createLogger(config.LOG_
   const rooms = new RoomService(store, limiter);
   const registry = new DocRegistry(store, { snapshotEveryUpdates: config.SNAPSHOT_EVERY_UPDATES, log });
   const sandbox = checkSandbox(config);
-  const sandboxRunner = new SandboxRunner(config);
-  const sqlRunner = new PgliteSqlRunner(config.RUN_TIMEOUT_MS, config.RUN_OUTPUT_MAX_BYTES);
-  // With a warm pool configured, start the SQL engine now rather than on the first query (3-5 s).
-  if (config.RUN_WARM_POOL_SIZE > 0) void sqlRunner.dataset().warm().catch((error: unknown) => log.warn({ err: error }, 'SQL engine failed to start'));
+  // Runs execute here, or (REDIS_URL) in whichever worker takes them from the queue.
+  const local = !config.REDIS_URL || config.RUN_LOCAL_WORKER ? createLocalRunners(config, log) : undefined;
+  const queued = config.REDIS_URL ? queueExecutor(config.REDIS_URL, { resultTimeoutMs: config.RUN_TIMEOUT_MS + 30_000 }) : undefined;
+  const worker = config.REDIS_URL && local ? startQueueWorker(config.REDIS_URL, local.executor, config.RUN_CONCURRENCY) : undefined;
+  const executor: RunExecutor = queued ?? local!.executor;
   // Filled in once Socket.IO exists; runs only start after the server listens.
   let broadcaster: RunBroadcaster | undefined;
   const runs = new RunService(
-    localExecutor(sandboxRunner, sqlRunner),
+    executor,
     {
       started: (roomId, payload) => broadcaster?.started(roomId, payload),
       output: (roomId, payload) => broadcaster?.output(roomId, payload),
@@ -130,8 +132,9 @@ export function createApp(config: Config, log: Logger = createLogger(config.LOG_
       httpServer.close();
       await registry.shutdown(WS_CLOSE.serverShutdown, 'server shutting down');
       yjs.close();
-      sandboxRunner.close();
-      await sqlRunner.close();
+      await worker?.close();
+      await queued?.close();
+      await local?.close();
       await io.close().catch(() => undefined);
       limiter.dispose();
       await store.close();

@@ -44,6 +44,16 @@ const configShape = {
   RUN_CONCURRENCY: int(1, 1024).default(4).describe('Runs executing at once on this server'),
   RUN_MAX_IN_FLIGHT_PER_ROOM: int(1, 1024).default(3).describe('Queued plus running runs per room (429 above)'),
   RUN_WARM_POOL_SIZE: int(0, 64).default(2).describe('Pre-started sandboxes per language; 0 disables the pool'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must look like redis://host:port')
+    .optional()
+    .describe('When set, runs are queued in Redis (BullMQ) and executed by `npm run worker` processes'),
+  RUN_LOCAL_WORKER: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true')
+    .describe('With REDIS_URL: this server also executes queued runs (set false when dedicated workers do)'),
   SANDBOX_UID_BASE: int(1000, 4_000_000_000).default(61_000).describe('First host uid for sandboxed runs (one per slot)'),
   SANDBOX_BWRAP_PATH: z.string().default('/usr/bin/bwrap'),
   SANDBOX_PYTHON_PATH: z.string().default('/usr/bin/python3').describe('The Debian interpreter with numpy/pandas/sklearn'),

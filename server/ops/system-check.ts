@@ -8,7 +8,15 @@ export interface SystemRequirement {
   neededFor: string;
 }
 
+const PY = '/usr/lib/python3/dist-packages';
+
 export const SYSTEM_REQUIREMENTS: SystemRequirement[] = [
+  { program: '/usr/bin/bwrap', aptPackage: 'bubblewrap', neededFor: 'the Run button (sandbox); without it Run answers 503' },
+  { program: '/usr/bin/python3', aptPackage: 'python3', neededFor: 'Python runs' },
+  { program: `${PY}/numpy`, aptPackage: 'python3-numpy', neededFor: 'numpy in Python runs' },
+  { program: `${PY}/pandas`, aptPackage: 'python3-pandas', neededFor: 'pandas in Python runs' },
+  { program: `${PY}/sklearn`, aptPackage: 'python3-sklearn', neededFor: 'scikit-learn in Python runs' },
+  { program: `${PY}/matplotlib`, aptPackage: 'python3-matplotlib', neededFor: 'plots in Python runs' },
   { program: '/usr/bin/chromium', aptPackage: 'chromium', neededFor: 'the end-to-end browser tests' },
 ];
 

@@ -1,20 +1,36 @@
-// The embedded default: runs execute in this process's sandboxes, no queue service needed.
+// The embedded default: runs execute in this process's sandboxes and SQL engine.
+// `npm run worker` uses the same runners behind a queue.
 import type { RunResult } from '../../shared/run.ts';
-import type { SandboxRunner } from '../sandbox/sandbox-runner.ts';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import { PgliteSqlRunner } from '../sandbox/languages/sql/sql-runner.ts';
+import { SandboxRunner } from '../sandbox/sandbox-runner.ts';
 import type { RunExecutor, RunJob } from './run-service.ts';
 
 export interface SqlRunner {
   run(job: RunJob, onOutput: (stream: 'stdout' | 'stderr', text: string) => void): Promise<RunResult>;
 }
 
-export function localExecutor(sandbox: SandboxRunner, sql: SqlRunner | undefined): RunExecutor {
+export interface LocalRunners {
+  executor: RunExecutor;
+  close(): Promise<void>;
+}
+
+export function createLocalRunners(config: Config, log: Logger): LocalRunners {
+  const sandbox = new SandboxRunner(config);
+  const sql = new PgliteSqlRunner(config.RUN_TIMEOUT_MS, config.RUN_OUTPUT_MAX_BYTES);
+  // With a warm pool configured, start the SQL engine now rather than on the first query (3-5 s).
+  if (config.RUN_WARM_POOL_SIZE > 0) {
+    void sql.dataset().warm().catch((error: unknown) => log.warn({ err: error }, 'the SQL engine failed to start'));
+  }
   return {
-    execute(job, onOutput) {
-      if (job.language === 'sql') {
-        if (!sql) throw new Error('SQL runs are not configured on this server');
-        return sql.run(job, onOutput);
-      }
-      return sandbox.run({ ...job, language: job.language }, onOutput);
+    executor: {
+      execute: (job, onOutput) =>
+        job.language === 'sql' ? sql.run(job, onOutput) : sandbox.run({ ...job, language: job.language }, onOutput),
+    },
+    async close() {
+      sandbox.close();
+      await sql.close();
     },
   };
 }

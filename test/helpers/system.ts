@@ -25,3 +25,4 @@ export function requireProgram(program: SystemProgram): boolean {
 
 export const BWRAP: SystemProgram = { path: '/usr/bin/bwrap', aptPackage: 'bubblewrap' };
 export const PYTHON_MATPLOTLIB: SystemProgram = { path: '/usr/lib/python3/dist-packages/matplotlib', aptPackage: 'python3-matplotlib' };
+export const REDIS_SERVER: SystemProgram = { path: '/usr/bin/redis-server', aptPackage: 'redis-server' };
