@@ -8,13 +8,16 @@ import type { Config } from './config.ts';
 import { clientIp } from './http/client-ip.ts';
 import { errorHandler, sendError } from './http/http-error.ts';
 import { rejectUpgrade } from './http/reject-upgrade.ts';
+import { problemsRouter } from './http/problems-routes.ts';
 import { roomsRouter } from './http/rooms-routes.ts';
+import { forCandidate } from './grading/redact.ts';
+import { loadProblemBank, type ProblemBank } from './problems/load-problems.ts';
 import { runsRouter } from './http/runs-routes.ts';
 import { staticClientRouter } from './http/static-client.ts';
 import { createLogger, redactUrl, type Logger } from './logger.ts';
 import { openSqliteStore } from './persistence/sqlite-store.ts';
 import type { Store } from './persistence/store.ts';
-import { SOCKET_IO_PATH, createSocketServer } from './realtime/socket-server.ts';
+import { SOCKET_IO_PATH, createSocketServer, roleChannel } from './realtime/socket-server.ts';
 import { createAuthFailureLimiter } from './rooms/auth-failure-limiter.ts';
 import { RoomService } from './rooms/room-service.ts';
 import { createLocalRunners } from './runs/local-executor.ts';
@@ -30,6 +33,7 @@ export interface RunningApp {
   registry: DocRegistry;
   store: Store;
   runs: RunService;
+  bank: ProblemBank;
   /** Resolves once the sandbox check finished (503 on Run when it failed). */
   sandbox: Promise<SandboxAvailability>;
   log: Logger;
@@ -40,6 +44,7 @@ export interface RunningApp {
 }
 
 export function createApp(config: Config, log: Logger = createLogger(config.LOG_LEVEL)): RunningApp {
+  const bank = loadProblemBank([config.PROBLEMS_DIR, ...config.PROBLEMS_DIRS.split(',').map((d) => d.trim()).filter(Boolean)]);
   const store = openSqliteStore(config.DATA_DIR, config.SQLITE_SYNCHRONOUS);
   const limiter = createAuthFailureLimiter(config.AUTH_FAILURES_PER_MINUTE);
   const rooms = new RoomService(store, limiter);
@@ -77,7 +82,8 @@ export function createApp(config: Config, log: Logger = createLogger(config.LOG_
     res.status(ok ? 200 : 503).json({ ok, roomsLoaded: registry.loadedRoomIds.length });
   });
   app.use(roomsRouter(rooms, config));
-  app.use(runsRouter({ rooms, runs, sandbox, config }));
+  app.use(runsRouter({ rooms, runs, sandbox, problems: bank.problems, store, config }));
+  app.use(problemsRouter({ problems: bank.problems, rooms, store, registry, config }));
   app.use('/api', (_req, res) => sendError(res, 'not_found', 'No such API endpoint.'));
   app.use(staticClientRouter(config.CLIENT_DIST_DIR));
   app.use((_req, res) => sendError(res, 'not_found', 'Not found.'));
@@ -100,7 +106,11 @@ export function createApp(config: Config, log: Logger = createLogger(config.LOG_
   broadcaster = {
     started: (roomId, payload) => io.to(roomId).emit('run:started', payload),
     output: (roomId, payload) => io.to(roomId).emit('run:output', payload),
-    result: (roomId, payload) => io.to(roomId).emit('run:result', payload),
+    // Results can carry hidden test details and grading output: each role gets its own copy.
+    result: (roomId, payload) => {
+      io.to(roleChannel(roomId, 'interviewer')).emit('run:result', payload);
+      io.to(roleChannel(roomId, 'candidate')).emit('run:result', forCandidate(payload));
+    },
   };
 
   httpServer.on('upgrade', (req, socket, head) => {
@@ -121,6 +131,7 @@ export function createApp(config: Config, log: Logger = createLogger(config.LOG_
     registry,
     store,
     runs,
+    bank,
     sandbox,
     log,
     listen: () =>

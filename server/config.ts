@@ -32,6 +32,11 @@ const configShape = {
     .enum(['NORMAL', 'FULL'])
     .default('NORMAL')
     .describe('NORMAL survives process crashes; FULL also survives power loss at some write cost'),
+  PROBLEMS_DIR: z.string().min(1).default('./problems').describe('The bundled problem bank (also holds _kit/kit.json)'),
+  PROBLEMS_DIRS: z
+    .string()
+    .default('')
+    .describe("Comma-separated extra folders of a team's own problems, in the same format"),
   CLIENT_DIST_DIR: z.string().min(1).default('./dist/client').describe('Built client served at /'),
   RUN_TIMEOUT_MS: int(100, 600_000).default(10_000).describe('Wall-clock limit of one run'),
   RUN_MEMORY_BYTES: int(16 * 1024 * 1024, 64 * 1024 * 1024 * 1024)
@@ -101,6 +106,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     ...config,
     sandboxEnv,
     DATA_DIR: path.resolve(config.DATA_DIR),
+    PROBLEMS_DIR: path.resolve(config.PROBLEMS_DIR),
     CLIENT_DIST_DIR: path.resolve(config.CLIENT_DIST_DIR),
     PUBLIC_URL: config.PUBLIC_URL?.replace(/\/+$/, ''),
   };

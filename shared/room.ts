@@ -41,10 +41,16 @@ export const roomIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'room ids 
 
 /** The Yjs document layout: the only state both people edit. Never put private data here. */
 export const YDOC = {
+  /** The buffer of free coding; each problem used gets its own buffer (problemBuffer). */
   codeText: 'code',
   metaMap: 'meta',
   metaLanguageKey: 'language',
+  /** Id of the problem on screen, set by the server when an interviewer uses one. */
+  metaActiveProblemKey: 'activeProblem',
 } as const;
+
+/** Name of a problem's own code buffer in the shared document. */
+export const problemBuffer = (problemId: string) => `${YDOC.codeText}:${problemId}`;
 
 /** Link that carries the token in the fragment, so it never reaches logs or Referer headers. */
 export function roomPath(roomId: string, token: string): string {

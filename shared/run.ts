@@ -27,6 +27,24 @@ export interface RunImage {
   data: string;
 }
 
+export interface TestCaseResult {
+  name: string;
+  hidden: boolean;
+  passed: boolean;
+  /** Why it failed. For hidden cases only interviewers receive it. */
+  message?: string;
+  /** Interviewers see these for every case; candidates only for public ones. */
+  input?: unknown;
+  expected?: unknown;
+  actual?: unknown;
+}
+
+export interface TestReport {
+  passed: number;
+  total: number;
+  cases: TestCaseResult[];
+}
+
 export interface RunResult {
   runId: string;
   language: Language;
@@ -40,6 +58,11 @@ export interface RunResult {
   durationMs: number;
   truncated: boolean;
   images?: RunImage[];
+  /** When the run named a problem with tests. */
+  tests?: TestReport;
+  problemId?: string;
+  /** What the program printed while the test cases ran: may echo hidden inputs, so interviewers only. */
+  gradingOutput?: { stdout: string; stderr: string };
 }
 
 export interface RunStarted {

@@ -1,11 +1,10 @@
 import express, { Router } from 'express';
-import { ERROR_TEXT } from '../../shared/errors.ts';
-import { createRoomBodySchema, roomIdSchema, roomPath, type CreateRoomResponse } from '../../shared/room.ts';
+import { createRoomBodySchema, roomPath, type CreateRoomResponse } from '../../shared/room.ts';
 import type { Config } from '../config.ts';
 import { roomInfo, type RoomService } from '../rooms/room-service.ts';
 import { bearerToken, constantTimeEquals } from './bearer.ts';
-import { clientIp } from './client-ip.ts';
 import { HttpError, parseBody, requireJsonBody } from './http-error.ts';
+import { requireRoomAccess } from './room-access.ts';
 
 export function roomsRouter(rooms: RoomService, config: Config): Router {
   const router = Router();
@@ -32,11 +31,8 @@ export function roomsRouter(rooms: RoomService, config: Config): Router {
   });
 
   router.get('/api/rooms/:roomId', async (req, res) => {
-    const roomId = req.params.roomId;
-    if (!roomIdSchema.safeParse(roomId).success) throw new HttpError('room_not_found', ERROR_TEXT.room_not_found);
-    const auth = await rooms.authenticate(roomId, bearerToken(req), clientIp(req, config.TRUST_PROXY));
-    if (!auth.ok) throw new HttpError(auth.errorId, ERROR_TEXT[auth.errorId]);
-    res.json(roomInfo(auth.room, auth.role));
+    const { room, role } = await requireRoomAccess(rooms, req, config.TRUST_PROXY);
+    res.json(roomInfo(room, role));
   });
 
   return router;

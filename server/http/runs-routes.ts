@@ -1,15 +1,16 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { ERROR_TEXT } from '../../shared/errors.ts';
-import { DISPLAY_NAME_MAX_CHARS, roomIdSchema } from '../../shared/room.ts';
+import { DISPLAY_NAME_MAX_CHARS } from '../../shared/room.ts';
 import { RUN_CODE_MAX_BYTES, runRequestSchema } from '../../shared/run.ts';
 import type { Config } from '../config.ts';
+import { forCandidate } from '../grading/redact.ts';
+import type { Store } from '../persistence/store.ts';
+import type { LoadedProblem } from '../problems/load-problems.ts';
 import type { RoomService } from '../rooms/room-service.ts';
 import { RunUnavailableError, type RunService } from '../runs/run-service.ts';
 import type { SandboxAvailability } from '../sandbox/sandbox-runner.ts';
-import { bearerToken } from './bearer.ts';
-import { clientIp } from './client-ip.ts';
 import { HttpError, parseBody, requireJsonBody } from './http-error.ts';
+import { requireRoomAccess } from './room-access.ts';
 
 /** Header naming who pressed Run, URI-encoded, for the history (the token already proves the role). */
 export const DISPLAY_NAME_HEADER = 'x-display-name';
@@ -28,6 +29,8 @@ export function runsRouter(options: {
   rooms: RoomService;
   runs: RunService;
   sandbox: Promise<SandboxAvailability>;
+  problems: Map<string, LoadedProblem>;
+  store: Store;
   config: Config;
 }): Router {
   const router = Router();
@@ -36,24 +39,31 @@ export function runsRouter(options: {
   const json = express.json({ limit: RUN_CODE_MAX_BYTES * 4 });
 
   router.post('/api/rooms/:roomId/runs', requireJsonBody, json, async (req, res) => {
-    const roomId = req.params.roomId as string;
-    if (!roomIdSchema.safeParse(roomId).success) throw new HttpError('room_not_found', ERROR_TEXT.room_not_found);
-    const auth = await options.rooms.authenticate(roomId, bearerToken(req), clientIp(req, options.config.TRUST_PROXY));
-    if (!auth.ok) throw new HttpError(auth.errorId, ERROR_TEXT[auth.errorId]);
+    const { room, role } = await requireRoomAccess(options.rooms, req, options.config.TRUST_PROXY);
+    const roomId = room.id;
     const code: unknown = (req.body as { code?: unknown } | undefined)?.code;
     if (typeof code === 'string' && Buffer.byteLength(code) > RUN_CODE_MAX_BYTES) {
       throw new HttpError('body_too_large', `The code is larger than ${RUN_CODE_MAX_BYTES / 1024} KB.`);
     }
     const body = parseBody(runRequestSchema, req.body);
-    if (body.problemId) throw new HttpError('not_found', `No problem "${body.problemId}" is available on this server.`);
+    const problem = body.problemId === undefined ? undefined : options.problems.get(body.problemId);
+    if (body.problemId !== undefined) {
+      if (!problem) throw new HttpError('not_found', `No problem "${body.problemId}" is available on this server.`);
+      if (role === 'candidate' && !(await options.store.listRoomProblems(roomId)).includes(problem.meta.id)) {
+        throw new HttpError('forbidden', `Problem "${problem.meta.id}" has not been used in this room.`);
+      }
+      if (problem.tests && !problem.meta.languages.includes(body.language)) {
+        throw new HttpError('bad_request', `Problem "${problem.meta.id}" is graded in ${problem.meta.languages.join(', ')}, not ${body.language}.`);
+      }
+    }
     const sandbox = await options.sandbox;
     if (!sandbox.ok && body.language !== 'sql') throw new HttpError('unavailable', sandbox.message);
     const name = displayNameSchema.safeParse(decodeHeader(req.headers[DISPLAY_NAME_HEADER]));
-    const startedBy = { name: name.success ? name.data : auth.role === 'interviewer' ? 'Interviewer' : 'Candidate', role: auth.role };
-    const result = await options.runs.submit(roomId, body, startedBy).catch((error: unknown) => {
+    const startedBy = { name: name.success ? name.data : role === 'interviewer' ? 'Interviewer' : 'Candidate', role };
+    const result = await options.runs.submit(roomId, body, startedBy, problem).catch((error: unknown) => {
       throw error instanceof RunUnavailableError ? new HttpError('unavailable', error.message) : error;
     });
-    res.json(result);
+    res.json(role === 'candidate' ? forCandidate(result) : result);
   });
 
   return router;

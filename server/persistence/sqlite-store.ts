@@ -7,7 +7,7 @@ import type { Language, Role } from '../../shared/room.ts';
 import type { RunHistoryEntry, RunStatus } from '../../shared/run.ts';
 import type { DocSnapshot, LoggedUpdate, RoomRecord, RoomTokenRecord, Store, StoredDocState } from './store.ts';
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rooms (
@@ -35,6 +35,13 @@ CREATE TABLE IF NOT EXISTS yjs_snapshots (
   state BLOB NOT NULL,
   upto_seq INTEGER NOT NULL,
   created_at_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS room_tokens_hash ON room_tokens(token_hash);
+CREATE TABLE IF NOT EXISTS room_problems (
+  room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+  problem_id TEXT NOT NULL,
+  used_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (room_id, problem_id)
 );
 CREATE TABLE IF NOT EXISTS runs (
   run_id TEXT PRIMARY KEY,
@@ -113,6 +120,12 @@ export function openSqliteStore(dataDir: string, synchronous: 'NORMAL' | 'FULL' 
      FROM runs WHERE room_id = ? ORDER BY started_at DESC, rowid DESC LIMIT ?`,
   );
 
+  const selectToken = db.prepare<[string], { room_id: string; role: Role }>('SELECT room_id, role FROM room_tokens WHERE token_hash = ?');
+  const insertRoomProblem = db.prepare('INSERT OR IGNORE INTO room_problems (room_id, problem_id, used_at_ms) VALUES (?, ?, ?)');
+  const selectRoomProblems = db.prepare<[string], { problem_id: string }>(
+    'SELECT problem_id FROM room_problems WHERE room_id = ? ORDER BY used_at_ms, rowid',
+  );
+
   const createRoomTx = db.transaction((room: RoomRecord, tokens: RoomTokenRecord[], initialUpdate: Uint8Array) => {
     insertRoom.run(room.id, room.title, room.language, room.createdAtMs);
     for (const token of tokens) insertToken.run(room.id, token.tokenHash, token.role);
@@ -149,6 +162,16 @@ export function openSqliteStore(dataDir: string, synchronous: 'NORMAL' | 'FULL' 
     },
     async readUpdateLog(roomId) {
       return selectUpdatesAfter.all(roomId, 0).map(toLogged);
+    },
+    async findToken(tokenHash) {
+      const row = selectToken.get(tokenHash);
+      return row ? { roomId: row.room_id, role: row.role } : undefined;
+    },
+    async addRoomProblem(roomId, problemId, atMs) {
+      return insertRoomProblem.run(roomId, problemId, atMs).changes > 0;
+    },
+    async listRoomProblems(roomId) {
+      return selectRoomProblems.all(roomId).map((row) => row.problem_id);
     },
     async saveRun(roomId, entry, result) {
       insertRun.run(

@@ -46,6 +46,12 @@ export interface Store {
   saveSnapshot(roomId: string, snapshot: DocSnapshot, atMs: number): Promise<void>;
   /** Every logged update of a room (for replay and tests). */
   readUpdateLog(roomId: string): Promise<LoggedUpdate[]>;
+  /** The room and role a token hash belongs to, whatever the room (for room-independent routes). */
+  findToken(tokenHash: string): Promise<{ roomId: string; role: Role } | undefined>;
+  /** Records that a problem was used in a room; false when it already was. */
+  addRoomProblem(roomId: string, problemId: string, atMs: number): Promise<boolean>;
+  /** Problems used in a room, in the order they were first used. */
+  listRoomProblems(roomId: string): Promise<string[]>;
   /** Records a finished run (its history line and full result). */
   saveRun(roomId: string, entry: RunHistoryEntry, result: RunResult): Promise<void>;
   /** The newest runs of a room, newest first. */

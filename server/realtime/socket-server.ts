@@ -29,6 +29,9 @@ type RoomSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<stri
 
 export const SOCKET_IO_PATH = '/socket.io/';
 
+/** The Socket.IO room of one role in a room: events with private parts go per role. */
+export const roleChannel = (roomId: string, role: Role) => `${roomId}/${role}`;
+
 const participantOf = (socket: { id: string; data: SocketData }): Participant => ({
   id: socket.id,
   name: socket.data.name,
@@ -82,7 +85,7 @@ export function createSocketServer(
     const { roomId } = socket.data;
     const room = await options.rooms.getRoom(roomId);
     if (!room) return void socket.disconnect(true);
-    await socket.join(roomId);
+    await socket.join([roomId, roleChannel(roomId, socket.data.role)]);
     socket.emit('room:joined', { room: roomInfo(room, socket.data.role), self: participantOf(socket) });
     socket.emit('run:history', { runs: await options.runHistory(roomId) });
     await broadcastPresence(roomId);

@@ -1,15 +1,10 @@
 // The embedded default: runs execute in this process's sandboxes and SQL engine.
 // `npm run worker` uses the same runners behind a queue.
-import type { RunResult } from '../../shared/run.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { PgliteSqlRunner } from '../sandbox/languages/sql/sql-runner.ts';
 import { SandboxRunner } from '../sandbox/sandbox-runner.ts';
-import type { RunExecutor, RunJob } from './run-service.ts';
-
-export interface SqlRunner {
-  run(job: RunJob, onOutput: (stream: 'stdout' | 'stderr', text: string) => void): Promise<RunResult>;
-}
+import type { RunExecutor } from './run-service.ts';
 
 export interface LocalRunners {
   executor: RunExecutor;

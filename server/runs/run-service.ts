@@ -3,6 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Language } from '../../shared/room.ts';
 import type { RunHistoryEntry, RunOutputChunk, RunResult, RunStarted } from '../../shared/run.ts';
+import { buildReport, gradeRequest } from '../grading/grade.ts';
+import type { GradeRequest, GradedCall } from '../grading/graded-call.ts';
+import type { LoadedProblem } from '../problems/load-problems.ts';
 import { HttpError } from '../http/http-error.ts';
 import type { Store } from '../persistence/store.ts';
 import { FairQueue } from './fair-queue.ts';
@@ -13,11 +16,18 @@ export interface RunJob {
   language: Language;
   code: string;
   stdin: string;
+  /** Set for the grading run of a problem: call the cases and report what each produced. */
+  grade?: GradeRequest;
+  /** SQL runs: the dataset to run against when not the default one, and rows added for this run only. */
+  dataset?: { setupSql: string; setup?: string };
 }
+
+/** A finished run as the executor reports it (grading runs add what each case produced). */
+export type ExecutedRun = RunResult & { graded?: GradedCall[] };
 
 /** Executes one job wherever runs execute (in this process, or a worker through a queue). */
 export interface RunExecutor {
-  execute(job: RunJob, onOutput: (stream: 'stdout' | 'stderr', text: string) => void): Promise<RunResult>;
+  execute(job: RunJob, onOutput: (stream: 'stdout' | 'stderr', text: string) => void): Promise<ExecutedRun>;
 }
 
 /** Where run events go: the room's connections. */
@@ -28,6 +38,22 @@ export interface RunBroadcaster {
 }
 
 export const RUN_HISTORY_LENGTH = 20;
+
+/** Why a grading run produced no value for a case, in words. */
+function gradingFailure(grading: ExecutedRun): string | undefined {
+  if (grading.status === 'timeout') return 'the tests ran out of time';
+  if (grading.status === 'memory') return 'the tests ran out of memory';
+  if (grading.status === 'output-limit') return 'the tests printed too much output';
+  if (!grading.graded?.length) return 'the program failed before the tests could run';
+  return undefined;
+}
+
+/** SQL problems run against their own schema; the Run button's data is the first public case. */
+function sqlDataset(problem: LoadedProblem | undefined): RunJob['dataset'] {
+  const tests = problem?.tests;
+  if (tests?.kind !== 'sql') return undefined;
+  return { setupSql: tests.schema, setup: tests.cases.find((c) => !c.hidden)?.setup };
+}
 
 /** The executor cannot run this language here (a missing package, an engine that failed to start). */
 export class RunUnavailableError extends Error {}
@@ -53,10 +79,12 @@ export class RunService {
     return this.store.listRuns(roomId, RUN_HISTORY_LENGTH);
   }
 
+  /** Runs the code (output streamed to the room), then grades it when a problem with tests is given. */
   async submit(
     roomId: string,
     request: { language: Language; code: string; stdin?: string },
     startedBy: RunStarted['startedBy'],
+    problem?: LoadedProblem,
   ): Promise<RunResult> {
     const count = this.inFlight.get(roomId) ?? 0;
     if (count >= this.options.maxInFlightPerRoom) {
@@ -72,13 +100,27 @@ export class RunService {
       };
       this.broadcast.started(roomId, started);
       const batcher = new OutputBatcher((stream, data) => this.broadcast.output(roomId, { runId: started.runId, stream, data }));
-      const result = await this.queue.schedule(roomId, () =>
-        this.executor.execute(
-          { runId: started.runId, language: request.language, code: request.code, stdin: request.stdin ?? '' },
-          (stream, text) => batcher.push(stream, text),
-        ),
-      );
-      batcher.flush();
+      const job: RunJob = {
+        runId: started.runId,
+        language: request.language,
+        code: request.code,
+        stdin: request.stdin ?? '',
+        dataset: sqlDataset(problem),
+      };
+      const result = await this.queue.schedule(roomId, async () => {
+        const { graded: _none, ...ran } = await this.executor.execute(job, (stream, text) => batcher.push(stream, text));
+        batcher.flush();
+        const grade = problem && gradeRequest(problem);
+        if (!problem || !grade) return ran;
+        // A second, silent run: what the program prints while test cases run may echo hidden inputs.
+        const grading = await this.executor.execute({ ...job, runId: `${job.runId}-grading`, stdin: '', grade }, () => undefined);
+        return {
+          ...ran,
+          problemId: problem.meta.id,
+          tests: buildReport(problem, grading.graded, gradingFailure(grading)),
+          gradingOutput: { stdout: grading.stdout, stderr: grading.stderr },
+        } satisfies RunResult;
+      });
       await this.store.saveRun(roomId, { ...started, status: result.status, durationMs: result.durationMs }, result);
       this.broadcast.result(roomId, result);
       return result;

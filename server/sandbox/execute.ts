@@ -1,20 +1,21 @@
 // Runs a program in a launched sandbox and turns whatever happens into one RunResult.
 import { constants as osConstants } from 'node:os';
-import type { RunImage, RunResult, RunStatus } from '../../shared/run.ts';
+import type { RunResult, RunStatus } from '../../shared/run.ts';
 import type { Language } from '../../shared/room.ts';
 import type { LaunchedSandbox } from './launch.ts';
 import type { SandboxLimits } from './limits.ts';
-import { ImageCollector, OutputCollector } from './output-collector.ts';
+import { FrameCollector, OutputCollector } from './output-collector.ts';
 
-const MAX_IMAGES = 8;
-const MAX_IMAGE_BYTES = 4 * 1024 * 1024;
+const MAX_FRAMES = 8;
+const MAX_FRAME_BYTES = 4 * 1024 * 1024;
 /** How long to wait for pipes to drain after the process exited. */
 const DRAIN_MS = 500;
 
 export interface ExecuteOptions {
   runId: string;
   language: Language;
-  code: string;
+  /** JSON of HarnessPayload, written to the harness on fd 3. */
+  payload: string;
   stdin: string;
   limits: SandboxLimits;
   onOutput: (stream: 'stdout' | 'stderr', text: string) => void;
@@ -25,7 +26,13 @@ export interface ExecuteOptions {
 const signalName = (number: number): string | null =>
   (Object.entries(osConstants.signals).find(([, value]) => value === number)?.[0] as string | undefined) ?? null;
 
-export async function executeInSandbox(sandbox: LaunchedSandbox, options: ExecuteOptions): Promise<RunResult> {
+export interface SandboxOutcome {
+  result: RunResult;
+  /** What the harness sent on fd 4: PNG figures, or one JSON frame of grading results. */
+  frames: Buffer[];
+}
+
+export async function executeInSandbox(sandbox: LaunchedSandbox, options: ExecuteOptions): Promise<SandboxOutcome> {
   const started = performance.now();
   let outputLimited = false;
   let timedOut = false;
@@ -36,9 +43,9 @@ export async function executeInSandbox(sandbox: LaunchedSandbox, options: Execut
   };
   const stdout = new OutputCollector(sandbox.stdout, options.limits.outputMaxBytes, (t) => options.onOutput('stdout', t), overflow);
   const stderr = new OutputCollector(sandbox.stderr, options.limits.outputMaxBytes, (t) => options.onOutput('stderr', t), overflow);
-  const images = new ImageCollector(sandbox.images, MAX_IMAGES, MAX_IMAGE_BYTES);
+  const frames = new FrameCollector(sandbox.frames, MAX_FRAMES, MAX_FRAME_BYTES);
 
-  sandbox.code.end(options.code);
+  sandbox.code.end(options.payload);
   sandbox.stdin.end(options.stdin);
   const timer = setTimeout(() => {
     timedOut = true;
@@ -78,10 +85,7 @@ export async function executeInSandbox(sandbox: LaunchedSandbox, options: Execut
     durationMs,
     truncated: stdout.overflowed || stderr.overflowed,
   };
-  if (images.images.length > 0) {
-    result.images = images.images.map((png): RunImage => ({ mimeType: 'image/png', data: png.toString('base64') }));
-  }
-  return result;
+  return { result, frames: frames.frames };
 }
 
 function once(stream: NodeJS.ReadableStream): Promise<void> {

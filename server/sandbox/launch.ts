@@ -30,7 +30,7 @@ export interface LaunchedSandbox {
   stdout: Readable;
   stderr: Readable;
   code: Writable;
-  images: Readable;
+  frames: Readable;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   memoryExceeded(): boolean;
   /** Kills every process of the sandbox and frees its cgroup and uid. Idempotent. */
@@ -76,7 +76,7 @@ export function launchSandbox(host: SandboxHost, runtime: LanguageRuntime, optio
     stdout: child.stdout!,
     stderr: child.stderr!,
     code: child.stdio[3] as Writable,
-    images: child.stdio[4] as Readable,
+    frames: child.stdio[4] as Readable,
     exited,
     memoryExceeded: () => cgroup?.memoryExceeded() ?? false,
     dispose() {

@@ -34,21 +34,21 @@ export class OutputCollector {
   }
 }
 
-/** Reads length-prefixed PNG frames (4-byte big-endian length) up to a count and byte cap. */
-export class ImageCollector {
+/** Reads length-prefixed frames (4-byte big-endian length) up to a count and byte cap. */
+export class FrameCollector {
   private buffer = Buffer.alloc(0);
   private total = 0;
-  readonly images: Buffer[] = [];
+  readonly frames: Buffer[] = [];
 
-  constructor(stream: Readable, maxImages: number, maxBytes: number) {
+  constructor(stream: Readable, maxFrames: number, maxBytes: number) {
     stream.on('data', (chunk: Buffer) => {
       this.total += chunk.length;
-      if (this.total > maxBytes || this.images.length >= maxImages) return void stream.destroy();
+      if (this.total > maxBytes || this.frames.length >= maxFrames) return void stream.destroy();
       this.buffer = Buffer.concat([this.buffer, chunk]);
       while (this.buffer.length >= 4) {
         const length = this.buffer.readUInt32BE(0);
         if (this.buffer.length < 4 + length) break;
-        this.images.push(this.buffer.subarray(4, 4 + length));
+        this.frames.push(this.buffer.subarray(4, 4 + length));
         this.buffer = this.buffer.subarray(4 + length);
       }
     });

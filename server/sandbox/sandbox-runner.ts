@@ -2,10 +2,13 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { promisify } from 'node:util';
-import type { RunResult } from '../../shared/run.ts';
+import type { RunImage } from '../../shared/run.ts';
+import type { GradeRequest, GradedCall } from '../grading/graded-call.ts';
+import type { ExecutedRun } from '../runs/run-service.ts';
 import type { Config } from '../config.ts';
 import { detectCgroups } from './cgroup.ts';
 import { executeInSandbox } from './execute.ts';
+import type { HarnessPayload } from './languages/language.ts';
 import { launchSandbox, type SandboxHost } from './launch.ts';
 import { limitsFromConfig } from './limits.ts';
 import { SANDBOX_LANGUAGES, sandboxRuntimes, type SandboxLanguage } from './runtimes.ts';
@@ -17,6 +20,7 @@ export interface SandboxJob {
   language: SandboxLanguage;
   code: string;
   stdin: string;
+  grade?: GradeRequest;
 }
 
 export type OutputListener = (stream: 'stdout' | 'stderr', text: string) => void;
@@ -49,7 +53,7 @@ export class SandboxRunner {
     return launchSandbox(this.host, this.runtimes[language], { warm });
   }
 
-  async run(job: SandboxJob, onOutput: OutputListener): Promise<RunResult> {
+  async run(job: SandboxJob, onOutput: OutputListener): Promise<ExecutedRun> {
     const runtime = this.runtimes[job.language];
     const prepared = runtime.prepare ? await runtime.prepare(job.code) : { ok: true as const, code: job.code };
     if (!prepared.ok) {
@@ -67,20 +71,36 @@ export class SandboxRunner {
         truncated: false,
       };
     }
+    const payload: HarnessPayload = { code: prepared.code };
+    if (job.grade?.kind === 'code') payload.grade = { entry: job.grade.entry, cases: job.grade.cases };
     const sandbox = this.pool?.take(job.language) ?? this.launch(job.language, false);
-    return executeInSandbox(sandbox, {
+    const { result, frames } = await executeInSandbox(sandbox, {
       runId: job.runId,
       language: job.language,
-      code: prepared.code,
+      payload: JSON.stringify(payload),
       stdin: job.stdin,
       limits: this.host.limits,
       onOutput,
       memoryErrorPattern: job.language === 'python' ? undefined : JS_HEAP_EXHAUSTED,
     });
+    if (payload.grade) return { ...result, graded: parseGraded(frames[0]) };
+    if (frames.length > 0) result.images = frames.map((png): RunImage => ({ mimeType: 'image/png', data: png.toString('base64') }));
+    return result;
   }
 
   close(): void {
     this.pool?.close();
+  }
+}
+
+/** The harness's grading frame; anything else (nothing, garbage from the program) grades as no results. */
+function parseGraded(frame: Buffer | undefined): GradedCall[] {
+  if (!frame) return [];
+  try {
+    const parsed: unknown = JSON.parse(frame.toString('utf8'));
+    return Array.isArray(parsed) ? (parsed as GradedCall[]) : [];
+  } catch {
+    return [];
   }
 }
 

@@ -37,8 +37,8 @@ export class WarmPool {
     const sandbox = this.start(language);
     list.push(sandbox);
     // The harness writes one byte to its image pipe once its modules are imported.
-    sandbox.images.once('data', () => {
-      sandbox.images.pause();
+    sandbox.frames.once('data', () => {
+      sandbox.frames.pause();
       this.loaded.add(sandbox);
     });
     // A warm sandbox that died while idle (killed, crashed) leaves the pool.

@@ -1,6 +1,6 @@
 import type { LanguageRuntime } from './language.ts';
 
-// Runs inside the sandbox: reads the program from fd 3, saves it in the run's private /tmp,
+// Runs inside the sandbox: reads {"code"} as JSON from fd 3, saves the code in the run's private /tmp,
 // and loads it as a CommonJS module so stack traces point at main.js.
 const HARNESS = String.raw`
 const fs = require('fs');
@@ -15,7 +15,7 @@ for (;;) {
   chunks.push(Buffer.from(buffer.subarray(0, n)));
 }
 fs.closeSync(3);
-fs.writeFileSync('/tmp/main.js', Buffer.concat(chunks));
+fs.writeFileSync('/tmp/main.js', JSON.parse(Buffer.concat(chunks).toString('utf8')).code);
 process.argv = [process.argv[0], '/tmp/main.js'];
 require('/tmp/main.js');
 `;

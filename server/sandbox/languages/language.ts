@@ -3,7 +3,7 @@
 // (warm) before the code exists, and the host never opens anything inside the sandbox.
 import type { Language } from '../../../shared/room.ts';
 
-/** File descriptor the harness reads the program from (until EOF). */
+/** File descriptor the harness reads its job from (until EOF): JSON of HarnessPayload. */
 export const CODE_FD = 3;
 /**
  * File descriptor the harness writes to: in warm mode first one byte "R" once loaded, then
@@ -19,6 +19,13 @@ export interface LanguageRuntime {
   command(options: { warm: boolean }): string[];
   /** Turns the submitted source into what the harness runs (e.g. TypeScript to JavaScript). */
   prepare?(code: string): Promise<PreparedCode>;
+}
+
+/** What the harness receives on fd 3. */
+export interface HarnessPayload {
+  code: string;
+  /** Grading: call `entry` once per case after the program ran (Python). */
+  grade?: { entry: string; cases: { name: string; args: unknown[]; kwargs: Record<string, unknown> }[] };
 }
 
 export type PreparedCode = { ok: true; code: string } | { ok: false; stderr: string };

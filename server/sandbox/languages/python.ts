@@ -1,9 +1,11 @@
 import type { LanguageRuntime } from './language.ts';
 
-// Runs inside the sandbox. Reads the program from fd 3, runs it as __main__, and sends any
-// matplotlib figures out through fd 4 (the host never reads files the run could tamper with).
+// Runs inside the sandbox. Reads {"code", "grade"} as JSON from fd 3 and runs the code as
+// __main__. Figures (plt.show or left open) leave through fd 4 as PNG frames. When "grade"
+// is set, it then calls the entry function once per case and writes one JSON frame with what
+// each call returned or raised; the host compares those values, never this process.
 const HARNESS = String.raw`
-import os, sys
+import os, sys, json, struct
 warm = sys.argv[1] == "warm"
 if warm:
     import numpy, pandas, sklearn, sklearn.linear_model, sklearn.model_selection
@@ -21,53 +23,74 @@ while True:
         break
     chunks.append(chunk)
 os.close(3)
-source = b"".join(chunks).decode("utf-8", "replace")
+payload = json.loads(b"".join(chunks).decode("utf-8", "replace"))
+source = payload["code"]
+grade = payload.get("grade")
 sys.argv = ["main.py"]
+
+def _frame(data):
+    try:
+        os.write(4, struct.pack(">I", len(data)) + data)
+        return True
+    except OSError:
+        return False
 
 def _send_figures():
     plt = sys.modules.get("matplotlib.pyplot")
-    if plt is None:
+    if plt is None or grade is not None:
         return
-    import io, struct
+    import io
     for number in plt.get_fignums()[:8]:
         buffer = io.BytesIO()
         plt.figure(number).savefig(buffer, format="png", dpi=90, bbox_inches="tight")
-        data = buffer.getvalue()
-        try:
-            os.write(4, struct.pack(">I", len(data)) + data)
-        except OSError:
+        if not _frame(buffer.getvalue()):
             return
     plt.close("all")
 
-def _patch_show():
-    plt = sys.modules.get("matplotlib.pyplot")
-    if plt is not None:
-        plt.show = lambda *args, **kwargs: _send_figures()
-
 if warm:
-    _patch_show()
+    matplotlib.pyplot.show = lambda *args, **kwargs: _send_figures()
 else:
-    import importlib.abc
-    class _PatchOnImport(importlib.abc.MetaPathFinder):
+    import importlib.abc, importlib.util
+    class _PatchShowOnImport(importlib.abc.MetaPathFinder):
         def find_spec(self, name, path=None, target=None):
-            if name == "matplotlib.pyplot":
-                sys.meta_path.remove(self)
-                import importlib.util
-                spec = importlib.util.find_spec(name)
-                loader = spec.loader
-                original = loader.exec_module
-                def exec_module(module):
-                    original(module)
-                    module.show = lambda *a, **k: _send_figures()
-                loader.exec_module = exec_module
-                return spec
-            return None
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    sys.meta_path.insert(0, _PatchOnImport())
+            if name != "matplotlib.pyplot":
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.util.find_spec(name)
+            original = spec.loader.exec_module
+            def exec_module(module):
+                original(module)
+                module.show = lambda *a, **k: _send_figures()
+            spec.loader.exec_module = exec_module
+            return spec
+    sys.meta_path.insert(0, _PatchShowOnImport())
+
+def _plain(value):
+    """JSON-safe copy: tuples and arrays become lists, numpy scalars plain numbers."""
+    if isinstance(value, float):
+        if value != value:
+            return "NaN"
+        if value in (float("inf"), float("-inf")):
+            return "Infinity" if value > 0 else "-Infinity"
+        return value
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((_plain(v) for v in value), key=repr)
+    if hasattr(value, "tolist"):
+        return _plain(value.tolist())
+    if hasattr(value, "item"):
+        return _plain(value.item())
+    return repr(value)
 
 status = 0
+namespace = {"__name__": "__main__", "__builtins__": __builtins__}
 try:
-    exec(compile(source, "main.py", "exec"), {"__name__": "__main__", "__builtins__": __builtins__})
+    exec(compile(source, "main.py", "exec"), namespace)
 except SystemExit as stop:
     status = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
     if stop.code is not None and not isinstance(stop.code, int):
@@ -80,6 +103,21 @@ except BaseException as error:
 finally:
     sys.stdout.flush()
     _send_figures()
+
+if grade is not None:
+    results = []
+    function = namespace.get(grade["entry"])
+    for case in grade["cases"]:
+        if not callable(function):
+            results.append({"name": case["name"], "error": "NameError", "message": "the program does not define " + grade["entry"] + "()"})
+            continue
+        try:
+            value = function(*case["args"], **case["kwargs"])
+            results.append({"name": case["name"], "value": _plain(value)})
+        except BaseException as error:
+            results.append({"name": case["name"], "error": type(error).__name__, "message": str(error)[:500]})
+        sys.stdout.flush()
+    _frame(json.dumps(results).encode())
 sys.stdout.flush()
 sys.stderr.flush()
 os._exit(status)

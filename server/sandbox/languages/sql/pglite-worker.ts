@@ -14,6 +14,8 @@ export interface WorkerInit {
 export interface QueryRequest {
   id: number;
   sql: string;
+  /** Runs first, inside the same rolled-back transaction (a test case's rows). */
+  setup?: string;
 }
 
 export interface ResultSet {
@@ -32,6 +34,10 @@ export type WorkerMessage = { type: 'ready'; dump?: Blob } | { type: 'failed'; e
 // what people expect to read and what graders compare.
 const TEXT_TYPES = [1082, 1114, 1184, 1083, 1266, 1186];
 const asText = Object.fromEntries(TEXT_TYPES.map((oid) => [oid, (value: string) => value]));
+
+/** Results cross a job queue as JSON: bigint (count(*), int8) becomes a number when exact. */
+const jsonSafe = (value: unknown): unknown =>
+  typeof value === 'bigint' ? (Number.isSafeInteger(Number(value)) ? Number(value) : value.toString()) : value;
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
@@ -53,12 +59,13 @@ try {
   const db = await start();
   const dump = init.dump ? undefined : await db.dumpDataDir('none');
   port.postMessage({ type: 'ready', dump } satisfies WorkerMessage);
-  port.on('message', async ({ id, sql }: QueryRequest) => {
+  port.on('message', async ({ id, sql, setup }: QueryRequest) => {
     let reply: QueryReply;
     try {
       await db.exec('BEGIN');
       // A short pause makes now() differ from statement_timestamp() inside the transaction.
       await db.exec('SELECT pg_sleep(0.001)');
+      if (setup) await db.exec(setup);
       try {
         const results = await db.exec(sql);
         reply = {
@@ -66,7 +73,7 @@ try {
           ok: true,
           results: results.map((r) => ({
             fields: r.fields.map((f) => f.name),
-            rows: r.rows.map((row) => r.fields.map((f) => (row as Record<string, unknown>)[f.name])),
+            rows: r.rows.map((row) => r.fields.map((f) => jsonSafe((row as Record<string, unknown>)[f.name]))),
             affectedRows: r.affectedRows,
           })),
           dirty: !(await insideRunTransaction(db)),

@@ -2,7 +2,7 @@
 // so runs never see each other's changes; a query past its time limit terminates the worker,
 // which is replaced from a dump of the dataset (about 0.4 s instead of a 3-5 s cold start).
 import { Worker } from 'node:worker_threads';
-import type { QueryReply, ResultSet, WorkerInit, WorkerMessage } from './pglite-worker.ts';
+import type { QueryReply, QueryRequest, ResultSet, WorkerInit, WorkerMessage } from './pglite-worker.ts';
 
 const WORKER_URL = new URL('./pglite-worker-entry.mjs', import.meta.url);
 
@@ -27,13 +27,13 @@ export class SqlDataset {
     return this.worker().ready;
   }
 
-  query(sql: string, timeoutMs: number): Promise<QueryOutcome> {
-    const run = this.chain.then(() => this.queryNow(sql, timeoutMs));
+  query(sql: string, timeoutMs: number, setup?: string): Promise<QueryOutcome> {
+    const run = this.chain.then(() => this.queryNow(sql, timeoutMs, setup));
     this.chain = run.catch(() => undefined);
     return run;
   }
 
-  private async queryNow(sql: string, timeoutMs: number): Promise<QueryOutcome> {
+  private async queryNow(sql: string, timeoutMs: number, setup: string | undefined): Promise<QueryOutcome> {
     const live = this.worker();
     await live.ready;
     const id = this.nextId++;
@@ -52,7 +52,7 @@ export class SqlDataset {
         resolve(reply.ok ? { kind: 'results', results: reply.results } : { kind: 'error', message: reply.error });
       };
       live.worker.on('message', onMessage);
-      live.worker.postMessage({ id, sql });
+      live.worker.postMessage({ id, sql, setup } satisfies QueryRequest);
     });
   }
 
