@@ -9,6 +9,9 @@ import { clientIp } from './http/client-ip.ts';
 import { errorHandler, sendError } from './http/http-error.ts';
 import { rejectUpgrade } from './http/reject-upgrade.ts';
 import { problemsRouter } from './http/problems-routes.ts';
+import { reportRouter } from './http/report-routes.ts';
+import { scorecardRouter } from './http/scorecard-routes.ts';
+import { ScorecardService } from './scorecard/scorecard-service.ts';
 import { roomsRouter } from './http/rooms-routes.ts';
 import { forCandidate } from './grading/redact.ts';
 import { loadProblemBank, type ProblemBank } from './problems/load-problems.ts';
@@ -55,8 +58,9 @@ export function createApp(config: Config, log: Logger = createLogger(config.LOG_
   const queued = config.REDIS_URL ? queueExecutor(config.REDIS_URL, { resultTimeoutMs: config.RUN_TIMEOUT_MS + 30_000 }) : undefined;
   const worker = config.REDIS_URL && local ? startQueueWorker(config.REDIS_URL, local.executor, config.RUN_CONCURRENCY) : undefined;
   const executor: RunExecutor = queued ?? local!.executor;
-  // Filled in once Socket.IO exists; runs only start after the server listens.
+  // Filled in once Socket.IO exists; both are only used after the server listens.
   let broadcaster: RunBroadcaster | undefined;
+  let revokeCandidateConnections: (roomId: string) => void = () => undefined;
   const runs = new RunService(
     executor,
     {
@@ -84,6 +88,9 @@ export function createApp(config: Config, log: Logger = createLogger(config.LOG_
   app.use(roomsRouter(rooms, config));
   app.use(runsRouter({ rooms, runs, sandbox, problems: bank.problems, store, config }));
   app.use(problemsRouter({ problems: bank.problems, rooms, store, registry, config }));
+  const scorecards = new ScorecardService(store, bank);
+  app.use(scorecardRouter({ rooms, scorecards, bank, config, onEnded: (roomId) => revokeCandidateConnections(roomId) }));
+  app.use(reportRouter({ rooms, scorecards, store, registry, bank, config }));
   app.use('/api', (_req, res) => sendError(res, 'not_found', 'No such API endpoint.'));
   app.use(staticClientRouter(config.CLIENT_DIST_DIR));
   app.use((_req, res) => sendError(res, 'not_found', 'Not found.'));
@@ -103,6 +110,11 @@ export function createApp(config: Config, log: Logger = createLogger(config.LOG_
     trustProxy: config.TRUST_PROXY,
     runHistory: (roomId) => runs.history(roomId),
   });
+  // The candidate's open connections go when the interview ends or their link is replaced.
+  revokeCandidateConnections = (roomId) => {
+    registry.closeRole(roomId, 'candidate', WS_CLOSE.accessRevoked, 'access revoked');
+    io.in(roleChannel(roomId, 'candidate')).disconnectSockets(true);
+  };
   broadcaster = {
     started: (roomId, payload) => io.to(roomId).emit('run:started', payload),
     output: (roomId, payload) => io.to(roomId).emit('run:output', payload),

@@ -7,6 +7,8 @@ export const ERROR_IDS = [
   'unauthorized',
   'forbidden',
   'room_not_found',
+  'room_ended',
+  'conflict',
   'not_found',
   'rate_limited',
   'unavailable',
@@ -24,6 +26,8 @@ export const HTTP_STATUS_BY_ERROR: Record<ErrorId, number> = {
   unauthorized: 401,
   forbidden: 403,
   room_not_found: 404,
+  room_ended: 403,
+  conflict: 409,
   not_found: 404,
   rate_limited: 429,
   unavailable: 503,
@@ -38,6 +42,8 @@ export const WS_CLOSE = {
   serverShutdown: 1001,
   /** Missed pings. */
   timeout: 4408,
+  /** The interview ended or this link was replaced. */
+  accessRevoked: 4403,
 } as const;
 
 /** Words a person understands, for the client. */
@@ -47,6 +53,8 @@ export const ERROR_TEXT: Record<ErrorId, string> = {
   unauthorized: 'This link is not valid for this room. Ask the interviewer for a new link.',
   forbidden: 'You do not have access to this part of the room.',
   room_not_found: 'This room does not exist (it may have been deleted).',
+  room_ended: 'This interview has ended, so this link no longer opens the room.',
+  conflict: 'This was already done and cannot be changed.',
   not_found: 'Not found.',
   rate_limited: 'Too many requests. Wait a moment and try again.',
   unavailable: 'This feature is not available on this server right now.',

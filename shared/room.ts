@@ -33,6 +33,8 @@ export interface RoomInfo {
   roomId: string;
   title: string;
   createdAt: string;
+  /** Set once an interviewer ended the interview (then only interviewers can open it). */
+  endedAt: string | null;
   /** The role of the token that asked. */
   role: Role;
 }

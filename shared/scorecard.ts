@@ -42,3 +42,86 @@ export const kitSchema = z
   })
   .strict();
 export type InterviewKit = z.infer<typeof kitSchema>;
+
+/** What a note points at, so the report can show the evidence behind a score. */
+export const evidenceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('moment'), at: z.iso.datetime() }).strict(),
+  z
+    .object({
+      kind: z.literal('code'),
+      buffer: z.string().max(120),
+      fromLine: z.number().int().min(1),
+      toLine: z.number().int().min(1),
+      excerpt: z.string().max(4000),
+    })
+    .strict(),
+  z.object({ kind: z.literal('run'), runId: z.string().min(1).max(100) }).strict(),
+  z.object({ kind: z.literal('whiteboard'), elementId: z.string().min(1).max(100) }).strict(),
+]);
+export type Evidence = z.infer<typeof evidenceSchema>;
+
+export const noteSchema = z
+  .object({
+    id: z.string().min(1).max(64),
+    /** The question it is about, or null for general notes. */
+    problemId: z.string().max(100).nullable(),
+    text: z.string().max(20_000),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    evidence: evidenceSchema.optional(),
+  })
+  .strict();
+export type Note = z.infer<typeof noteSchema>;
+
+export const PRACTICAL_STATUSES = ['pending', 'passed', 'failed'] as const;
+export type PracticalStatus = (typeof PRACTICAL_STATUSES)[number];
+
+const oneToFour = z.number().int().min(1).max(4);
+
+/** One interviewer's scorecard while it is a draft (PUT body). */
+export const scorecardDraftSchema = z
+  .object({
+    /** 1-4 per question asked, keyed by problem id. */
+    scores: z.record(z.string().max(100), oneToFour).default({}),
+    competencies: z.partialRecord(z.enum(COMPETENCIES), oneToFour).default({}),
+    redFlags: z.array(z.string().max(100)).max(50).default([]),
+    practical: z
+      .object({
+        status: z.enum(PRACTICAL_STATUSES).default('pending'),
+        /** 0-100 per criterion of the kit's practical. */
+        criteria: z.record(z.string().max(100), z.number().min(0).max(100)).default({}),
+      })
+      .strict()
+      .default({ status: 'pending', criteria: {} }),
+    notes: z.array(noteSchema).max(1000).default([]),
+    /** The interviewer's own call when it differs from the computed recommendation. */
+    override: z
+      .object({ verdict: z.enum(['hire', 'no-hire']), justification: z.string().trim().min(10).max(5000) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type ScorecardDraft = z.infer<typeof scorecardDraftSchema>;
+
+export const amendmentSchema = z.object({ text: z.string().trim().min(3).max(5000) }).strict();
+
+export interface Scorecard {
+  interviewerId: string;
+  interviewerName: string;
+  draft: ScorecardDraft;
+  submittedAt: string | null;
+  updatedAt: string;
+  amendments: { at: string; text: string }[];
+}
+
+export type Verdict = 'hire' | 'no-hire' | 'pending-practical' | 'incomplete';
+
+export interface Recommendation {
+  verdict: Verdict;
+  /** Mean of every scored answer across the three categories (null when nothing is scored). */
+  mean: number | null;
+  categoryMeans: Record<'technical' | 'behavioral' | 'role-fit', number | null>;
+  reasons: string[];
+  /** The interviewer's decision: the override when given, else the computed verdict. */
+  decision: Verdict;
+}

@@ -10,6 +10,8 @@ import { HttpError } from './http-error.ts';
 export interface RoomAccess {
   room: RoomRecord;
   role: Role;
+  /** Tells apart holders of different links of one role (co-interviewers). */
+  holderId: string;
 }
 
 /** The room of `:roomId` and the role the Bearer token grants in it, or the right HTTP error. */
@@ -19,5 +21,5 @@ export async function requireRoomAccess(rooms: RoomService, req: Request, trustP
   const auth = await rooms.authenticate(roomId, bearerToken(req), clientIp(req, trustProxy));
   if (!auth.ok) throw new HttpError(auth.errorId, ERROR_TEXT[auth.errorId]);
   if (needRole && auth.role !== needRole) throw new HttpError('forbidden', `Only the ${needRole} of this room can do this.`);
-  return { room: auth.room, role: auth.role };
+  return { room: auth.room, role: auth.role, holderId: auth.holderId };
 }

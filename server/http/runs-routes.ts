@@ -1,6 +1,4 @@
 import express, { Router } from 'express';
-import { z } from 'zod';
-import { DISPLAY_NAME_MAX_CHARS } from '../../shared/room.ts';
 import { RUN_CODE_MAX_BYTES, runRequestSchema } from '../../shared/run.ts';
 import type { Config } from '../config.ts';
 import { forCandidate } from '../grading/redact.ts';
@@ -9,21 +7,10 @@ import type { LoadedProblem } from '../problems/load-problems.ts';
 import type { RoomService } from '../rooms/room-service.ts';
 import { RunUnavailableError, type RunService } from '../runs/run-service.ts';
 import type { SandboxAvailability } from '../sandbox/sandbox-runner.ts';
+import { displayName } from './display-name.ts';
 import { HttpError, parseBody, requireJsonBody } from './http-error.ts';
 import { requireRoomAccess } from './room-access.ts';
 
-/** Header naming who pressed Run, URI-encoded, for the history (the token already proves the role). */
-export const DISPLAY_NAME_HEADER = 'x-display-name';
-const displayNameSchema = z.string().trim().min(1).max(DISPLAY_NAME_MAX_CHARS);
-
-function decodeHeader(value: string | string[] | undefined): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return undefined;
-  }
-}
 
 export function runsRouter(options: {
   rooms: RoomService;
@@ -58,8 +45,7 @@ export function runsRouter(options: {
     }
     const sandbox = await options.sandbox;
     if (!sandbox.ok && body.language !== 'sql') throw new HttpError('unavailable', sandbox.message);
-    const name = displayNameSchema.safeParse(decodeHeader(req.headers[DISPLAY_NAME_HEADER]));
-    const startedBy = { name: name.success ? name.data : role === 'interviewer' ? 'Interviewer' : 'Candidate', role };
+    const startedBy = { name: displayName(req, role), role };
     const result = await options.runs.submit(roomId, body, startedBy, problem).catch((error: unknown) => {
       throw error instanceof RunUnavailableError ? new HttpError('unavailable', error.message) : error;
     });

@@ -4,10 +4,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Language, Role } from '../../shared/room.ts';
-import type { RunHistoryEntry, RunStatus } from '../../shared/run.ts';
+import type { RunHistoryEntry, RunResult, RunStatus } from '../../shared/run.ts';
+import type { Scorecard, ScorecardDraft } from '../../shared/scorecard.ts';
 import type { DocSnapshot, LoggedUpdate, RoomRecord, RoomTokenRecord, Store, StoredDocState } from './store.ts';
 
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rooms (
@@ -43,6 +44,21 @@ CREATE TABLE IF NOT EXISTS room_problems (
   used_at_ms INTEGER NOT NULL,
   PRIMARY KEY (room_id, problem_id)
 );
+CREATE TABLE IF NOT EXISTS scorecards (
+  room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+  interviewer_id TEXT NOT NULL,
+  interviewer_name TEXT NOT NULL,
+  draft_json TEXT NOT NULL,
+  submitted_at_ms INTEGER,
+  updated_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (room_id, interviewer_id)
+);
+CREATE TABLE IF NOT EXISTS scorecard_amendments (
+  room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+  interviewer_id TEXT NOT NULL,
+  text TEXT NOT NULL,
+  at_ms INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS runs (
   run_id TEXT PRIMARY KEY,
   room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
@@ -71,6 +87,22 @@ const toLogged = (row: UpdateRow): LoggedUpdate => ({
   createdAtMs: row.created_at_ms,
 });
 
+/** Columns added after a table first shipped; CREATE TABLE IF NOT EXISTS cannot add them. */
+function addColumnIfMissing(db: Database.Database, table: string, column: string, type: string): void {
+  const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+  if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+}
+
+interface ScorecardRow {
+  interviewer_id: string;
+  interviewer_name: string;
+  draft_json: string;
+  submitted_at_ms: number | null;
+  updated_at_ms: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
 export function openSqliteStore(dataDir: string, synchronous: 'NORMAL' | 'FULL' = 'NORMAL'): Store {
   fs.mkdirSync(dataDir, { recursive: true });
   const db = new Database(path.join(dataDir, 'rooms.sqlite'));
@@ -83,16 +115,52 @@ export function openSqliteStore(dataDir: string, synchronous: 'NORMAL' | 'FULL' 
     throw new Error(`The database in ${dataDir} was written by a newer version (schema ${version}); upgrade this server.`);
   }
   db.exec(SCHEMA);
+  addColumnIfMissing(db, 'rooms', 'ended_at_ms', 'INTEGER');
+  addColumnIfMissing(db, 'room_tokens', 'revoked_at_ms', 'INTEGER');
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
 
   const insertRoom = db.prepare('INSERT INTO rooms (id, title, language, created_at_ms) VALUES (?, ?, ?, ?)');
   const insertToken = db.prepare('INSERT INTO room_tokens (room_id, token_hash, role) VALUES (?, ?, ?)');
-  const selectRoom = db.prepare<[string], { id: string; title: string; language: string; created_at_ms: number }>(
-    'SELECT id, title, language, created_at_ms FROM rooms WHERE id = ?',
-  );
+  type RoomRow = { id: string; title: string; language: string; created_at_ms: number; ended_at_ms: number | null };
+  const toRoom = (row: RoomRow): RoomRecord => ({
+    id: row.id,
+    title: row.title,
+    language: row.language as Language,
+    createdAtMs: row.created_at_ms,
+    endedAtMs: row.ended_at_ms,
+  });
+  const selectRoom = db.prepare<[string], RoomRow>('SELECT id, title, language, created_at_ms, ended_at_ms FROM rooms WHERE id = ?');
+  const selectRooms = db.prepare<[], RoomRow>('SELECT id, title, language, created_at_ms, ended_at_ms FROM rooms ORDER BY created_at_ms DESC');
   const selectTokenRole = db.prepare<[string, string], { role: Role }>(
-    'SELECT role FROM room_tokens WHERE room_id = ? AND token_hash = ?',
+    'SELECT role FROM room_tokens WHERE room_id = ? AND token_hash = ? AND revoked_at_ms IS NULL',
   );
+  const revokeRoleTokens = db.prepare('UPDATE room_tokens SET revoked_at_ms = ? WHERE room_id = ? AND role = ? AND revoked_at_ms IS NULL');
+  const updateEnded = db.prepare('UPDATE rooms SET ended_at_ms = ? WHERE id = ? AND ended_at_ms IS NULL');
+  const selectScorecard = db.prepare<[string, string], ScorecardRow>(
+    'SELECT interviewer_id, interviewer_name, draft_json, submitted_at_ms, updated_at_ms FROM scorecards WHERE room_id = ? AND interviewer_id = ?',
+  );
+  const selectScorecards = db.prepare<[string], ScorecardRow>(
+    'SELECT interviewer_id, interviewer_name, draft_json, submitted_at_ms, updated_at_ms FROM scorecards WHERE room_id = ? ORDER BY rowid',
+  );
+  const upsertDraft = db.prepare(
+    `INSERT INTO scorecards (room_id, interviewer_id, interviewer_name, draft_json, submitted_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, NULL, ?)
+     ON CONFLICT(room_id, interviewer_id) DO UPDATE SET interviewer_name = excluded.interviewer_name, draft_json = excluded.draft_json, updated_at_ms = excluded.updated_at_ms
+     WHERE scorecards.submitted_at_ms IS NULL`,
+  );
+  const markSubmitted = db.prepare('UPDATE scorecards SET submitted_at_ms = ? WHERE room_id = ? AND interviewer_id = ? AND submitted_at_ms IS NULL');
+  const insertAmendment = db.prepare('INSERT INTO scorecard_amendments (room_id, interviewer_id, text, at_ms) VALUES (?, ?, ?, ?)');
+  const selectAmendments = db.prepare<[string, string], { text: string; at_ms: number }>(
+    'SELECT text, at_ms FROM scorecard_amendments WHERE room_id = ? AND interviewer_id = ? ORDER BY at_ms, rowid',
+  );
+  const selectRunResults = db.prepare<[string], { result_json: string }>('SELECT result_json FROM runs WHERE room_id = ? ORDER BY started_at, rowid');
+  const toScorecard = (roomId: string, row: ScorecardRow): Scorecard => ({
+    interviewerId: row.interviewer_id,
+    interviewerName: row.interviewer_name,
+    draft: JSON.parse(row.draft_json) as ScorecardDraft,
+    submittedAt: row.submitted_at_ms === null ? null : iso(row.submitted_at_ms),
+    updatedAt: iso(row.updated_at_ms),
+    amendments: selectAmendments.all(roomId, row.interviewer_id).map((a) => ({ at: iso(a.at_ms), text: a.text })),
+  });
   const insertUpdate = db.prepare(
     'INSERT INTO yjs_updates (room_id, update_bytes, actor, created_at_ms) VALUES (?, ?, ?, ?)',
   );
@@ -138,8 +206,40 @@ export function openSqliteStore(dataDir: string, synchronous: 'NORMAL' | 'FULL' 
     },
     async getRoom(roomId) {
       const row = selectRoom.get(roomId);
-      if (!row) return undefined;
-      return { id: row.id, title: row.title, language: row.language as RoomRecord['language'], createdAtMs: row.created_at_ms };
+      return row ? toRoom(row) : undefined;
+    },
+    async listRooms() {
+      return selectRooms.all().map(toRoom);
+    },
+    async addToken(roomId, token) {
+      insertToken.run(roomId, token.tokenHash, token.role);
+    },
+    async revokeTokens(roomId, role, atMs) {
+      revokeRoleTokens.run(atMs, roomId, role);
+    },
+    async endRoom(roomId, atMs) {
+      updateEnded.run(atMs, roomId);
+    },
+    async getScorecard(roomId, interviewerId) {
+      const row = selectScorecard.get(roomId, interviewerId);
+      return row ? toScorecard(roomId, row) : undefined;
+    },
+    async saveScorecardDraft(roomId, interviewerId, interviewerName, draft, atMs) {
+      const changed = upsertDraft.run(roomId, interviewerId, interviewerName, JSON.stringify(draft), atMs).changes;
+      return changed > 0 ? 'saved' : 'locked';
+    },
+    async submitScorecard(roomId, interviewerId, atMs) {
+      if (markSubmitted.run(atMs, roomId, interviewerId).changes > 0) return 'submitted';
+      return selectScorecard.get(roomId, interviewerId) ? 'already-submitted' : 'no-draft';
+    },
+    async addAmendment(roomId, interviewerId, text, atMs) {
+      insertAmendment.run(roomId, interviewerId, text, atMs);
+    },
+    async listScorecards(roomId) {
+      return selectScorecards.all(roomId).map((row) => toScorecard(roomId, row));
+    },
+    async listRunResults(roomId) {
+      return selectRunResults.all(roomId).map((row) => JSON.parse(row.result_json) as RunResult);
     },
     async findTokenRole(roomId, tokenHash) {
       return selectTokenRole.get(roomId, tokenHash)?.role;

@@ -2,18 +2,24 @@
 // (sqlite-store.ts); a shared database for multi-instance mode implements the same contract.
 import type { Language, Role } from '../../shared/room.ts';
 import type { RunHistoryEntry, RunResult } from '../../shared/run.ts';
+import type { Scorecard, ScorecardDraft } from '../../shared/scorecard.ts';
 
 export interface RoomRecord {
   id: string;
   title: string;
   language: Language;
   createdAtMs: number;
+  /** Set when an interviewer ended the interview: candidate links stop working. */
+  endedAtMs: number | null;
 }
 
 export interface RoomTokenRecord {
   tokenHash: string;
   role: Role;
 }
+
+export type SaveDraftOutcome = 'saved' | 'locked';
+export type SubmitOutcome = 'submitted' | 'already-submitted' | 'no-draft';
 
 /** One logged Yjs update: who made it and when, kept for replay even after compaction. */
 export interface LoggedUpdate {
@@ -38,8 +44,22 @@ export interface StoredDocState {
 export interface Store {
   createRoom(room: RoomRecord, tokens: RoomTokenRecord[], initialUpdate: Uint8Array): Promise<void>;
   getRoom(roomId: string): Promise<RoomRecord | undefined>;
-  /** The role a token hash grants in a room, or undefined. */
+  /** The role a token hash grants in a room (revoked tokens grant nothing), or undefined. */
   findTokenRole(roomId: string, tokenHash: string): Promise<Role | undefined>;
+  addToken(roomId: string, token: RoomTokenRecord): Promise<void>;
+  /** Revokes every token of a role in a room (e.g. before re-issuing the candidate link). */
+  revokeTokens(roomId: string, role: Role, atMs: number): Promise<void>;
+  endRoom(roomId: string, atMs: number): Promise<void>;
+  listRooms(): Promise<RoomRecord[]>;
+  getScorecard(roomId: string, interviewerId: string): Promise<Scorecard | undefined>;
+  /** Saves a draft unless it was submitted ("locked"). */
+  saveScorecardDraft(roomId: string, interviewerId: string, interviewerName: string, draft: ScorecardDraft, atMs: number): Promise<SaveDraftOutcome>;
+  submitScorecard(roomId: string, interviewerId: string, atMs: number): Promise<SubmitOutcome>;
+  /** Appends a change made after submitting; the submitted card is never overwritten. */
+  addAmendment(roomId: string, interviewerId: string, text: string, atMs: number): Promise<void>;
+  listScorecards(roomId: string): Promise<Scorecard[]>;
+  /** Full results of a room's runs, oldest first (for the report). */
+  listRunResults(roomId: string): Promise<RunResult[]>;
   /** Durably appends an update; resolves with its sequence number once it is safe to relay. */
   appendUpdate(roomId: string, update: Uint8Array, actor: string, atMs: number): Promise<number>;
   loadDocState(roomId: string): Promise<StoredDocState>;

@@ -14,8 +14,8 @@ export interface CreatedRoom {
 }
 
 export type AuthResult =
-  | { ok: true; room: RoomRecord; role: Role }
-  | { ok: false; errorId: Extract<ErrorId, 'room_not_found' | 'unauthorized' | 'rate_limited'> };
+  | { ok: true; room: RoomRecord; role: Role; /** Stable per token: tells co-interviewers apart. */ holderId: string }
+  | { ok: false; errorId: Extract<ErrorId, 'room_not_found' | 'unauthorized' | 'rate_limited' | 'room_ended'> };
 
 export const DEFAULT_ROOM_TITLE = 'Interview';
 export const DEFAULT_LANGUAGE: Language = 'python';
@@ -41,6 +41,7 @@ export class RoomService {
       title: options.title ?? DEFAULT_ROOM_TITLE,
       language: options.language ?? DEFAULT_LANGUAGE,
       createdAtMs: Date.now(),
+      endedAtMs: null,
     };
     const interviewerToken = newToken();
     const candidateToken = newToken();
@@ -67,15 +68,39 @@ export class RoomService {
       this.limiter.recordFailure(ip);
       return { ok: false, errorId: 'room_not_found' };
     }
-    const role = token ? await this.store.findTokenRole(roomId, hashToken(token)) : undefined;
-    if (!role) {
+    const tokenHash = token ? hashToken(token) : undefined;
+    const role = tokenHash ? await this.store.findTokenRole(roomId, tokenHash) : undefined;
+    if (!role || !tokenHash) {
       this.limiter.recordFailure(ip);
       return { ok: false, errorId: 'unauthorized' };
     }
-    return { ok: true, room, role };
+    if (role === 'candidate' && room.endedAtMs !== null) return { ok: false, errorId: 'room_ended' };
+    return { ok: true, room, role, holderId: tokenHash.slice(0, 16) };
+  }
+
+  /** A new link for a role. For the candidate, earlier candidate links stop working. */
+  async issueToken(roomId: string, role: Role): Promise<string> {
+    if (role === 'candidate') await this.store.revokeTokens(roomId, 'candidate', Date.now());
+    const token = newToken();
+    await this.store.addToken(roomId, { tokenHash: hashToken(token), role });
+    return token;
+  }
+
+  async end(roomId: string): Promise<void> {
+    await this.store.endRoom(roomId, Date.now());
+  }
+
+  listRooms(): Promise<RoomRecord[]> {
+    return this.store.listRooms();
   }
 }
 
 export function roomInfo(room: RoomRecord, role: Role): RoomInfo {
-  return { roomId: room.id, title: room.title, createdAt: new Date(room.createdAtMs).toISOString(), role };
+  return {
+    roomId: room.id,
+    title: room.title,
+    createdAt: new Date(room.createdAtMs).toISOString(),
+    endedAt: room.endedAtMs === null ? null : new Date(room.endedAtMs).toISOString(),
+    role,
+  };
 }

@@ -1,5 +1,6 @@
 // Loads room documents on first join and unloads them when the last client leaves
 // (the stock y-websocket server keeps every document in memory forever).
+import type { Role } from '../../shared/room.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../persistence/store.ts';
 import { RoomDoc } from './room-doc.ts';
@@ -87,6 +88,11 @@ export class DocRegistry {
 
   private closeAll(doc: RoomDoc, code: number, reason: string): void {
     for (const connection of doc.connections) connection.close(code, reason);
+  }
+
+  /** Closes the connections of one role in a room (e.g. the candidate's when the interview ends). */
+  closeRole(roomId: string, role: Role, code: number, reason: string): void {
+    for (const connection of this.docs.get(roomId)?.connections ?? []) if (connection.role === role) connection.close(code, reason);
   }
 
   /** Closes every connection and stores every document (graceful shutdown). */
