@@ -13,6 +13,13 @@ export function NamePrompt({ room, onSubmit }: { room: RoomInfo; onSubmit: (name
       <p>
         You are joining as <strong>{room.role}</strong>. Your name is shown to the other people in the room.
       </p>
+      {room.role === 'candidate' && (
+        <p className="privacy-notice" data-testid="privacy-notice">
+          This room records what you write in it: the code with its keystroke history, the programs you run and their output,
+          and the whiteboard. It is stored on the interviewing team's own server (no third party) for as long as they keep the
+          room; ask them how long that is or to delete it. Interviewers' notes and scores are not shown to you.
+        </p>
+      )}
       <label>
         Your name
         <input

@@ -1,11 +1,15 @@
 import { useCallback, useEffect, useState } from 'react';
-import { LANGUAGES, YDOC, type Language, type RoomInfo } from '../../shared/room.ts';
+import type { CandidateProblem } from '../../shared/problem.ts';
+import { LANGUAGES, YDOC, problemBuffer, type Language, type RoomInfo } from '../../shared/room.ts';
 import { CodeEditor } from '../editor/CodeEditor.tsx';
+import { InterviewerPanel } from '../interviewer/InterviewerPanel.tsx';
 import { ApiError, api } from '../net/api.ts';
 import { openRoomSocket, type RoomSocket } from '../net/room-socket.ts';
+import { openYjsSession, type YjsSession } from '../net/yjs-session.ts';
+import { ProblemStatement } from '../problems/ProblemStatement.tsx';
+import { useActiveProblemId, useProblem } from '../problems/use-active-problem.ts';
 import { RunPanel } from '../run/RunPanel.tsx';
 import { useRuns } from '../run/use-runs.ts';
-import { openYjsSession, type YjsSession } from '../net/yjs-session.ts';
 import { RoomHeader } from './RoomHeader.tsx';
 import { useConnectionStatus } from './use-connection-status.ts';
 import { useDisposable } from './use-disposable.ts';
@@ -26,29 +30,9 @@ export function RoomView({ room, token, name }: Props) {
   return <ConnectedRoom room={room} token={token} name={name} session={session} socket={socket} />;
 }
 
-function ConnectedRoom({ room, token, name, session, socket }: Props & { session: YjsSession; socket: RoomSocket }) {
-  const status = useConnectionStatus(session.provider);
-  const presence = usePresence(socket);
+function useSharedLanguage(session: YjsSession): Language {
   const meta = session.doc.getMap(YDOC.metaMap);
   const [language, setLanguage] = useState<Language>('python');
-  const runs = useRuns(socket);
-  const [stdin, setStdin] = useState('');
-  const [runBusy, setRunBusy] = useState(false);
-  const [runError, setRunError] = useState<string>();
-
-  const run = useCallback(async () => {
-    setRunBusy(true);
-    setRunError(undefined);
-    try {
-      const code = session.doc.getText(YDOC.codeText).toString();
-      await api.run(room.roomId, token, name, { language, code, stdin: stdin || undefined });
-    } catch (error) {
-      setRunError(error instanceof ApiError ? error.message : 'The run could not be started.');
-    } finally {
-      setRunBusy(false);
-    }
-  }, [session, room.roomId, token, name, language, stdin]);
-
   useEffect(() => {
     const read = () => {
       const value = meta.get(YDOC.metaLanguageKey);
@@ -58,12 +42,57 @@ function ConnectedRoom({ room, token, name, session, socket }: Props & { session
     read();
     return () => meta.unobserve(read);
   }, [meta]);
+  return language;
+}
+
+/** Problems used in the room, refreshed when the active one changes (interviewers score them). */
+function useRoomProblems(roomId: string, token: string, enabled: boolean, activeId: string | undefined) {
+  const [problems, setProblems] = useState<CandidateProblem[]>([]);
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    if (!enabled) return;
+    api.roomProblems(roomId, token).then(({ problems: used }) => setProblems(used), () => undefined);
+  }, [roomId, token, enabled, activeId, version]);
+  return { problems, refresh: () => setVersion((v) => v + 1) };
+}
+
+function ConnectedRoom({ room, token, name, session, socket }: Props & { session: YjsSession; socket: RoomSocket }) {
+  const status = useConnectionStatus(session.provider);
+  const presence = usePresence(socket);
+  const language = useSharedLanguage(session);
+  const runs = useRuns(socket);
+  const activeProblemId = useActiveProblemId(session.doc);
+  const problem = useProblem(activeProblemId, token);
+  const isInterviewer = room.role === 'interviewer';
+  const roomProblems = useRoomProblems(room.roomId, token, isInterviewer, activeProblemId);
+  const [stdin, setStdin] = useState('');
+  const [runBusy, setRunBusy] = useState(false);
+  const [runError, setRunError] = useState<string>();
+  // Each problem has its own buffer, so moving on never overwrites the last answer.
+  const text = session.doc.getText(activeProblemId ? problemBuffer(activeProblemId) : YDOC.codeText);
+
+  const run = useCallback(async () => {
+    setRunBusy(true);
+    setRunError(undefined);
+    try {
+      const graded = problem?.hasTests && problem.languages.includes(language) ? problem.id : undefined;
+      await api.run(room.roomId, token, name, { language, code: text.toString(), stdin: stdin || undefined, problemId: graded });
+    } catch (error) {
+      setRunError(error instanceof ApiError ? error.message : 'The run could not be started.');
+    } finally {
+      setRunBusy(false);
+    }
+  }, [room.roomId, token, name, language, stdin, problem, text]);
 
   // The cursor label and colour others see; the colour is the one the server assigned.
   useEffect(() => {
     const color = presence.self?.color ?? '#888888';
     session.provider.awareness.setLocalStateField('user', { name, color, role: room.role });
   }, [session, name, presence.self?.color, room.role]);
+
+  const runPanel = (
+    <RunPanel latest={runs.latest} history={runs.history} busy={runBusy} error={runError} stdin={stdin} onStdinChange={setStdin} onRun={run} />
+  );
 
   return (
     <div className="room">
@@ -74,20 +103,26 @@ function ConnectedRoom({ room, token, name, session, socket }: Props & { session
         participants={presence.participants}
         selfId={presence.self?.id}
         language={language}
-        onLanguageChange={(next) => meta.set(YDOC.metaLanguageKey, next)}
+        onLanguageChange={(next) => session.doc.getMap(YDOC.metaMap).set(YDOC.metaLanguageKey, next)}
       />
       {presence.error && <p className="banner error" role="alert">{presence.error}</p>}
       <div className="workspace">
-        <CodeEditor text={session.doc.getText(YDOC.codeText)} awareness={session.provider.awareness} language={language} onRun={run} />
-        <RunPanel
-          latest={runs.latest}
-          history={runs.history}
-          busy={runBusy}
-          error={runError}
-          stdin={stdin}
-          onStdinChange={setStdin}
-          onRun={run}
-        />
+        {problem && <ProblemStatement problem={problem} />}
+        <CodeEditor text={text} awareness={session.provider.awareness} language={language} onRun={run} />
+        {isInterviewer ? (
+          <InterviewerPanel
+            roomId={room.roomId}
+            token={token}
+            name={name}
+            ended={room.endedAt !== null}
+            usedProblems={roomProblems.problems}
+            lastRunId={runs.latest?.started.runId}
+            onProblemUsed={roomProblems.refresh}
+            runPanel={runPanel}
+          />
+        ) : (
+          <aside className="side-panel">{runPanel}</aside>
+        )}
       </div>
     </div>
   );

@@ -10,6 +10,26 @@ const STATUS_TEXT: Record<RunStatus, (r: RunResult) => string> = {
   'output-limit': () => 'Stopped: the program printed more than the output limit; the rest was cut',
 };
 
+function TestResults({ result }: { result: RunResult }) {
+  const tests = result.tests!;
+  return (
+    <div className="tests" data-testid="test-results">
+      <p className={tests.passed === tests.total ? 'tests-summary all-passed' : 'tests-summary'}>
+        Tests: {tests.passed}/{tests.total} passed
+      </p>
+      <ul>
+        {tests.cases.map((c) => (
+          <li key={c.name} className={c.passed ? 'case passed' : 'case failed'}>
+            {c.passed ? '✓' : '✗'} {c.name}
+            {c.hidden && <span className="muted"> (hidden)</span>}
+            {c.message && <div className="case-message">{c.message}</div>}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 interface Props {
   latest: RunView | undefined;
   history: RunHistoryEntry[];
@@ -52,6 +72,14 @@ export function RunPanel({ latest, history, busy, error, stdin, onStdinChange, o
             {latest.result?.images?.map((image, i) => (
               <img key={i} className="run-image" alt={`Figure ${i + 1}`} src={`data:${image.mimeType};base64,${image.data}`} />
             ))}
+            {latest.result?.tests && <TestResults result={latest.result} />}
+            {latest.result?.gradingOutput && (latest.result.gradingOutput.stdout || latest.result.gradingOutput.stderr) && (
+              <details className="grading-output">
+                <summary>Output while the tests ran (interviewers only)</summary>
+                <pre>{latest.result.gradingOutput.stdout}</pre>
+                <pre className="stderr">{latest.result.gradingOutput.stderr}</pre>
+              </details>
+            )}
             {latest.result && (
               <p className={`run-status status-${latest.result.status}`} data-testid="run-status" data-status={latest.result.status}>
                 {STATUS_TEXT[latest.result.status](latest.result)}

@@ -1,0 +1,53 @@
+import { useState, type ReactNode } from 'react';
+import type { CandidateProblem } from '../../shared/problem.ts';
+import { ProblemBank } from './ProblemBank.tsx';
+import { RoomAdmin } from './RoomAdmin.tsx';
+import { ScorecardPanel } from './ScorecardPanel.tsx';
+
+const TABS = ['Run', 'Bank', 'Scorecard', 'Room'] as const;
+type Tab = (typeof TABS)[number];
+
+interface Props {
+  roomId: string;
+  token: string;
+  name: string;
+  ended: boolean;
+  usedProblems: CandidateProblem[];
+  lastRunId: string | undefined;
+  onProblemUsed: () => void;
+  runPanel: ReactNode;
+}
+
+/** The interviewer's side of the room. Never rendered for a candidate, and the server refuses them its data anyway. */
+export function InterviewerPanel({ roomId, token, name, ended, usedProblems, lastRunId, onProblemUsed, runPanel }: Props) {
+  const [tab, setTab] = useState<Tab>('Run');
+  return (
+    <aside className="side-panel">
+      <nav className="tabs" role="tablist">
+        {TABS.map((t) => (
+          <button key={t} type="button" role="tab" aria-selected={tab === t} className={tab === t ? 'tab active' : 'tab'} onClick={() => setTab(t)}>
+            {t}
+          </button>
+        ))}
+      </nav>
+      <div className="tab-body">
+        {tab === 'Run' && runPanel}
+        {tab === 'Bank' && (
+          <ProblemBank
+            roomId={roomId}
+            token={token}
+            onUsed={() => {
+              onProblemUsed();
+              setTab('Scorecard');
+            }}
+          />
+        )}
+        {/* Kept mounted so typing in notes is never lost by switching tabs mid-save. */}
+        <div hidden={tab !== 'Scorecard'}>
+          <ScorecardPanel roomId={roomId} token={token} name={name} problems={usedProblems} lastRunId={lastRunId} />
+        </div>
+        {tab === 'Room' && <RoomAdmin roomId={roomId} token={token} ended={ended} />}
+      </div>
+    </aside>
+  );
+}
