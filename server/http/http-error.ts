@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { ZodError, ZodType } from 'zod';
-import { HTTP_STATUS_BY_ERROR, type ErrorBody, type ErrorId } from '../../shared/errors.ts';
+import { ERROR_TEXT, HTTP_STATUS_BY_ERROR, type ErrorBody, type ErrorId } from '../../shared/errors.ts';
 import type { Logger } from '../logger.ts';
 
 /** An error with a stable id and a message a person can act on. */
@@ -57,8 +57,11 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (parserError.type === 'entity.parse.failed') {
       return sendError(res, 'bad_request', 'The request body is not valid JSON.');
     }
+    if (parserError.status === 404) return sendError(res, 'not_found', ERROR_TEXT.not_found);
     if (parserError.status && parserError.status >= 400 && parserError.status < 500) {
-      return sendError(res, 'bad_request', (error as Error).message);
+      // Body-parser messages (they carry a `type`) are written for clients; other errors may
+      // carry internals such as file paths.
+      return sendError(res, 'bad_request', parserError.type ? (error as Error).message : ERROR_TEXT.bad_request);
     }
     log.error({ err: error }, 'unhandled request error');
     sendError(res, 'internal', 'Internal server error.');

@@ -245,9 +245,14 @@ export function openSqliteStore(dataDir: string, synchronous: 'NORMAL' | 'FULL' 
       return selectTokenRole.get(roomId, tokenHash)?.role;
     },
     appendUpdate(roomId, update, actor, atMs) {
-      // Synchronous on purpose: the row is written before this call returns.
-      const result = insertUpdate.run(roomId, update, actor, atMs);
-      return Promise.resolve(Number(result.lastInsertRowid));
+      // Synchronous on purpose: the row is written before this call returns. A failed write
+      // rejects (never throws) so the caller's failure path runs.
+      try {
+        const result = insertUpdate.run(roomId, update, actor, atMs);
+        return Promise.resolve(Number(result.lastInsertRowid));
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
     async loadDocState(roomId): Promise<StoredDocState> {
       const snap = selectSnapshot.get(roomId);

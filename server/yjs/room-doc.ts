@@ -34,8 +34,8 @@ export class RoomDoc {
   private persistChain: Promise<unknown> = Promise.resolve();
   private updatesSinceSnapshot = 0;
   private lastPersistedSeq = 0;
-  /** The connection whose update the server rewrote; it must receive its own update back. */
-  private echoTo: YjsConnection | undefined;
+  /** While one client message is applied: its updates, stored and relayed together afterwards. */
+  private pending: Uint8Array[] | undefined;
   private failed = false;
 
   constructor(
@@ -99,21 +99,34 @@ export class RoomDoc {
     // Parse fully before touching the document: Yjs integrates structs before it reads the
     // delete set, so a frame corrupt at its end would otherwise be half-applied.
     Y.decodeUpdate(update);
-    Y.transact(
-      this.doc,
-      () => {
-        Y.applyUpdate(this.doc, update, connection);
-        if (mayContainCarriageReturn(update) && normalizeLineEndings(this.doc)) this.echoTo = connection;
-      },
-      connection,
-    );
-    this.echoTo = undefined;
+    const pending: Uint8Array[] = [];
+    this.pending = pending;
+    try {
+      Y.applyUpdate(this.doc, update, connection);
+      // The rewrite is the server's own edit, so it gets its own (local) transaction: made inside
+      // the remote one, Yjs takes it for a client-id collision and switches the server's id.
+      if (mayContainCarriageReturn(update)) Y.transact(this.doc, () => normalizeLineEndings(this.doc), connection);
+    } finally {
+      this.pending = undefined;
+    }
+    if (pending.length === 0) return;
+    // One stored, relayed update per message, so nobody sees a carriage return; when the server
+    // rewrote it, the author needs the result too.
+    const rewritten = pending.length > 1;
+    this.persistAndRelay(rewritten ? Y.mergeUpdates(pending) : pending[0]!, connection, rewritten);
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === LOAD_ORIGIN || this.failed) return;
-    const author = this.connectionOf(origin);
-    const skip = author && author !== this.echoTo ? author : undefined;
+    if (this.pending) {
+      this.pending.push(update);
+      return;
+    }
+    this.persistAndRelay(update, this.connectionOf(origin), false);
+  };
+
+  private persistAndRelay(update: Uint8Array, author: YjsConnection | undefined, echoToAuthor: boolean): void {
+    const skip = echoToAuthor ? undefined : author;
     const persisted = this.store.appendUpdate(this.roomId, update, author?.actor ?? 'server', Date.now());
     this.persistChain = this.persistChain
       .then(() => persisted)
@@ -131,7 +144,7 @@ export class RoomDoc {
           this.options.onFatal(this);
         },
       );
-  };
+  }
 
   private readonly onAwarenessUpdate = ({ added, updated, removed }: AwarenessChange, origin: unknown): void => {
     const author = this.connectionOf(origin);
@@ -143,8 +156,9 @@ export class RoomDoc {
       if (typeof name === 'string') author.displayName = name.slice(0, 60);
     }
     const changed = [...added, ...updated, ...removed];
-    // The author already has its own state; everyone else needs it.
-    this.broadcast(encodeAwareness(this.awareness, changed), author);
+    // Everyone, the author included: the stock client counts its own echoed renewal (every
+    // 15 s) as proof of life and redials after 30 s without any message.
+    this.broadcast(encodeAwareness(this.awareness, changed), undefined);
   };
 
   private connectionOf(origin: unknown): YjsConnection | undefined {
