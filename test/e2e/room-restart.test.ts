@@ -3,7 +3,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium, newOfflineContext, type OfflineContext } from '../helpers/browser.ts';
-import { freePort } from '../helpers/free-port.ts';
+import { restartablePort } from '../helpers/stable-port.ts';
 import { createRoom, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/server.ts';
 import { CHROMIUM, requireProgram } from '../helpers/system.ts';
 
@@ -21,7 +21,7 @@ describe.skipIf(!requireProgram(CHROMIUM))('browsers survive a server crash', ()
   let pageB: Page;
 
   beforeAll(async () => {
-    port = await freePort();
+    port = await restartablePort();
     server = await startServerProcess(dataDir, { PORT: String(port) });
     browser = await launchChromium();
     contexts = [await newOfflineContext(browser), await newOfflineContext(browser)];
