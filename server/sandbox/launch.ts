@@ -59,6 +59,8 @@ export function launchSandbox(host: SandboxHost, runtime: LanguageRuntime, optio
   ];
   const child = spawn(argv[0]!, argv.slice(1), {
     env: {},
+    // sh exports its working directory as PWD, which bwrap would pass on: start from "/".
+    cwd: '/',
     detached: true, // its own process group, so a kill reaches every helper in the chain
     stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
   });

@@ -49,10 +49,19 @@ async function start(): Promise<PGlite> {
   return db;
 }
 
-/** True while the run's own transaction is still open (the candidate did not COMMIT it away). */
-async function insideRunTransaction(db: PGlite): Promise<boolean> {
-  const result = await db.query<{ open: boolean }>('SELECT now() <> statement_timestamp() AS open');
-  return result.rows[0]?.open ?? false;
+/**
+ * Ends a run's transaction and says whether the run changed the dataset for later runs: it
+ * did if its own transaction was not the one rolled back here (it COMMITted, or chained a new
+ * one), so the next transaction id is not the one right after it. DISCARD ALL drops session
+ * state (SET, PREPARE, temporary tables) a run may have left.
+ */
+async function endRun(db: PGlite, xid: string): Promise<boolean> {
+  await db.exec('ROLLBACK').catch(() => undefined);
+  await db.exec('DISCARD ALL');
+  const { rows } = await db.query<{ next: string; status: string | null }>(
+    `SELECT txid_current()::text AS next, txid_status(${xid}) AS status`,
+  );
+  return rows[0]?.status !== 'aborted' || BigInt(rows[0].next) !== BigInt(xid) + 1n;
 }
 
 try {
@@ -63,25 +72,23 @@ try {
     let reply: QueryReply;
     try {
       await db.exec('BEGIN');
-      // A short pause makes now() differ from statement_timestamp() inside the transaction.
-      await db.exec('SELECT pg_sleep(0.001)');
-      if (setup) await db.exec(setup);
+      const xid = (await db.query<{ xid: string }>('SELECT txid_current()::text AS xid')).rows[0]!.xid;
+      let outcome: { ok: true; results: ResultSet[] } | { ok: false; error: string };
       try {
+        if (setup) await db.exec(setup);
         const results = await db.exec(sql);
-        reply = {
-          id,
+        outcome = {
           ok: true,
           results: results.map((r) => ({
             fields: r.fields.map((f) => f.name),
             rows: r.rows.map((row) => r.fields.map((f) => jsonSafe((row as Record<string, unknown>)[f.name]))),
             affectedRows: r.affectedRows,
           })),
-          dirty: !(await insideRunTransaction(db)),
         };
       } catch (error) {
-        reply = { id, ok: false, error: (error as Error).message, dirty: !(await insideRunTransaction(db).catch(() => true)) };
+        outcome = { ok: false, error: (error as Error).message };
       }
-      await db.exec('ROLLBACK').catch(() => undefined);
+      reply = { id, ...outcome, dirty: await endRun(db, xid).catch(() => true) };
     } catch (error) {
       reply = { id, ok: false, error: (error as Error).message, dirty: true };
     }
