@@ -25,11 +25,26 @@ export interface ServerToClientEvents {
   'run:result': (payload: RunResult) => void;
   /** The newest runs of the room, sent on join. */
   'run:history': (payload: { runs: RunHistoryEntry[] }) => void;
+  /** The shared countdown both people see (null: no countdown). Sent on join and on change. */
+  'timer:update': (payload: SharedTimer | null) => void;
+}
+
+export interface SharedTimer {
+  label: string;
+  endsAt: string;
+  startedBy: string;
 }
 
 export interface ClientToServerEvents {
   'presence:set': (payload: PresenceSetPayload) => void;
+  /** Interviewers only: start (minutes > 0) or clear (minutes 0) the shared countdown. */
+  'timer:set': (payload: TimerSetPayload) => void;
 }
+
+export const timerSetSchema = z
+  .object({ minutes: z.number().min(0).max(240), label: z.string().trim().max(120).default('') })
+  .strict();
+export type TimerSetPayload = z.input<typeof timerSetSchema>;
 
 export const presenceSetSchema = z
   .object({ name: z.string().trim().min(1).max(DISPLAY_NAME_MAX_CHARS) })

@@ -3,6 +3,7 @@ import { LANGUAGES, TITLE_MAX_CHARS, type CreateRoomResponse, type Language } fr
 import { ApiError, api } from '../net/api.ts';
 import { absoluteLink } from '../net/room-link.ts';
 import { CopyLink } from './CopyLink.tsx';
+import { myRooms, rememberRoom } from './my-rooms.ts';
 
 export function HomePage() {
   const [title, setTitle] = useState('');
@@ -17,7 +18,9 @@ export function HomePage() {
     setBusy(true);
     setError(undefined);
     try {
-      setCreated(await api.createRoom({ title: title.trim() || undefined, language }, createKey || undefined));
+      const room = await api.createRoom({ title: title.trim() || undefined, language }, createKey || undefined);
+      rememberRoom({ roomId: room.roomId, title: title.trim() || 'Interview', interviewerUrl: room.interviewerUrl, createdAt: new Date().toISOString() });
+      setCreated(room);
     } catch (caught) {
       setError(caught instanceof ApiError ? caught.message : 'The room could not be created.');
     } finally {
@@ -56,6 +59,18 @@ export function HomePage() {
         </button>
         {error && <p className="error" role="alert">{error}</p>}
       </form>
+      {myRooms().length > 0 && (
+        <section className="card" aria-label="Your rooms">
+          <h2>Rooms created in this browser</h2>
+          <ul className="my-rooms">
+            {myRooms().map((room) => (
+              <li key={room.roomId}>
+                <a href={room.interviewerUrl}>{room.title}</a> <small className="muted">{new Date(room.createdAt).toLocaleString()}</small>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       {created && (
         <section className="card links" aria-label="Room links">
           <CopyLink label="Your interviewer link (keep it private)" url={absoluteLink(created.interviewerUrl)} testId="interviewer-link" />

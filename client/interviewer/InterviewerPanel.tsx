@@ -1,10 +1,12 @@
 import { useState, type ReactNode } from 'react';
 import type { CandidateProblem } from '../../shared/problem.ts';
+import type { RoomSocket } from '../net/room-socket.ts';
+import { Agenda } from './Agenda.tsx';
 import { ProblemBank } from './ProblemBank.tsx';
 import { RoomAdmin } from './RoomAdmin.tsx';
 import { ScorecardPanel } from './ScorecardPanel.tsx';
 
-const TABS = ['Run', 'Bank', 'Scorecard', 'Room'] as const;
+const TABS = ['Run', 'Plan', 'Bank', 'Scorecard', 'Room'] as const;
 type Tab = (typeof TABS)[number];
 
 interface Props {
@@ -16,10 +18,11 @@ interface Props {
   lastRunId: string | undefined;
   onProblemUsed: () => void;
   runPanel: ReactNode;
+  socket: RoomSocket;
 }
 
 /** The interviewer's side of the room. Never rendered for a candidate, and the server refuses them its data anyway. */
-export function InterviewerPanel({ roomId, token, name, ended, usedProblems, lastRunId, onProblemUsed, runPanel }: Props) {
+export function InterviewerPanel({ roomId, token, name, ended, usedProblems, lastRunId, onProblemUsed, runPanel, socket }: Props) {
   const [tab, setTab] = useState<Tab>('Run');
   return (
     <aside className="side-panel">
@@ -32,6 +35,7 @@ export function InterviewerPanel({ roomId, token, name, ended, usedProblems, las
       </nav>
       <div className="tab-body">
         {tab === 'Run' && runPanel}
+        {tab === 'Plan' && <Agenda roomId={roomId} token={token} socket={socket} onUse={onProblemUsed} />}
         {tab === 'Bank' && (
           <ProblemBank
             roomId={roomId}

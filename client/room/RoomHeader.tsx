@@ -1,6 +1,7 @@
-import type { Participant } from '../../shared/events.ts';
+import type { Participant, SharedTimer } from '../../shared/events.ts';
 import { LANGUAGES, type Language, type Role } from '../../shared/room.ts';
 import type { ConnectionStatus } from './use-connection-status.ts';
+import { formatSeconds } from './use-shared-timer.ts';
 
 const LANGUAGE_LABEL: Record<Language, string> = {
   python: 'Python',
@@ -22,10 +23,11 @@ interface Props {
   participants: Participant[];
   selfId: string | undefined;
   language: Language;
+  timer: { timer: SharedTimer | null; secondsLeft: number };
   onLanguageChange: (language: Language) => void;
 }
 
-export function RoomHeader({ title, role, status, participants, selfId, language, onLanguageChange }: Props) {
+export function RoomHeader({ title, role, status, participants, selfId, language, timer, onLanguageChange }: Props) {
   return (
     <header className="room-header">
       <h1 className="room-title">{title}</h1>
@@ -53,6 +55,12 @@ export function RoomHeader({ title, role, status, participants, selfId, language
           </li>
         ))}
       </ul>
+      {timer.timer && (
+        <span className={timer.secondsLeft === 0 ? 'shared-timer over' : 'shared-timer'} data-testid="shared-timer" title={`Started by ${timer.timer.startedBy}`}>
+          {timer.timer.label ? `${timer.timer.label}: ` : ''}
+          {formatSeconds(timer.secondsLeft)}
+        </span>
+      )}
       <span className={`status status-${status}`} data-testid="connection-status" data-status={status}>
         {STATUS_LABEL[status]}
       </span>

@@ -14,6 +14,7 @@ import { RoomHeader } from './RoomHeader.tsx';
 import { useConnectionStatus } from './use-connection-status.ts';
 import { useDisposable } from './use-disposable.ts';
 import { usePresence } from './use-presence.ts';
+import { useSharedTimer } from './use-shared-timer.ts';
 
 const isLanguage = (value: unknown): value is Language => LANGUAGES.includes(value as Language);
 
@@ -61,6 +62,7 @@ function ConnectedRoom({ room, token, name, session, socket }: Props & { session
   const presence = usePresence(socket);
   const language = useSharedLanguage(session);
   const runs = useRuns(socket);
+  const sharedTimer = useSharedTimer(socket);
   const activeProblemId = useActiveProblemId(session.doc);
   const problem = useProblem(activeProblemId, token);
   const isInterviewer = room.role === 'interviewer';
@@ -103,6 +105,7 @@ function ConnectedRoom({ room, token, name, session, socket }: Props & { session
         participants={presence.participants}
         selfId={presence.self?.id}
         language={language}
+        timer={sharedTimer}
         onLanguageChange={(next) => session.doc.getMap(YDOC.metaMap).set(YDOC.metaLanguageKey, next)}
       />
       {presence.error && <p className="banner error" role="alert">{presence.error}</p>}
@@ -119,6 +122,7 @@ function ConnectedRoom({ room, token, name, session, socket }: Props & { session
             lastRunId={runs.latest?.started.runId}
             onProblemUsed={roomProblems.refresh}
             runPanel={runPanel}
+            socket={socket}
           />
         ) : (
           <aside className="side-panel">{runPanel}</aside>

@@ -5,6 +5,8 @@ import { Server, type Socket } from 'socket.io';
 import { ERROR_TEXT, type ErrorBody } from '../../shared/errors.ts';
 import {
   presenceSetSchema,
+  timerSetSchema,
+  type SharedTimer,
   socketAuthSchema,
   type ClientToServerEvents,
   type Participant,
@@ -58,6 +60,8 @@ export function createSocketServer(
     maxHttpBufferSize: 1e6,
   });
 
+  // The shared countdown of each room; it is only a display, so memory is enough.
+  const timers = new Map<string, SharedTimer>();
   const participants = async (roomId: string) => (await io.in(roomId).fetchSockets()).map(participantOf);
   const broadcastPresence = async (roomId: string) => {
     io.to(roomId).emit('presence:update', { participants: await participants(roomId) });
@@ -88,6 +92,8 @@ export function createSocketServer(
     await socket.join([roomId, roleChannel(roomId, socket.data.role)]);
     socket.emit('room:joined', { room: roomInfo(room, socket.data.role), self: participantOf(socket) });
     socket.emit('run:history', { runs: await options.runHistory(roomId) });
+    const timer = timers.get(roomId);
+    socket.emit('timer:update', timer && Date.parse(timer.endsAt) > Date.now() ? timer : null);
     await broadcastPresence(roomId);
 
     socket.on('presence:set', async (payload) => {
@@ -98,6 +104,23 @@ export function createSocketServer(
       }
       socket.data.name = parsed.data.name;
       await broadcastPresence(roomId);
+    });
+    socket.on('timer:set', (payload) => {
+      if (socket.data.role !== 'interviewer') {
+        socket.emit('room:error', errorBody('forbidden', 'Only interviewers control the shared timer.'));
+        return;
+      }
+      const parsed = timerSetSchema.safeParse(payload);
+      if (!parsed.success) {
+        socket.emit('room:error', errorBody('bad_request', `timer:set needs { minutes, label? }: ${parsed.error.issues[0]?.message ?? ''}`));
+        return;
+      }
+      if (parsed.data.minutes === 0) timers.delete(roomId);
+      else {
+        const endsAt = new Date(Date.now() + parsed.data.minutes * 60_000).toISOString();
+        timers.set(roomId, { label: parsed.data.label, endsAt, startedBy: socket.data.name });
+      }
+      io.to(roomId).emit('timer:update', timers.get(roomId) ?? null);
     });
     socket.on('disconnect', () => {
       void broadcastPresence(roomId).catch((error: unknown) => options.log.warn({ err: error }, 'presence broadcast failed'));
