@@ -61,14 +61,21 @@ describe.skipIf(!ready)('the Run button in two browsers', () => {
     await interviewer.locator('.monaco-editor .view-lines').click();
     await interviewer.keyboard.press('Control+a');
     await interviewer.keyboard.type('import matplotlib.pyplot as plt\nplt.plot([1, 3, 2])\nplt.title("loss")\nplt.show()');
+    const editorText = () =>
+      candidate.locator('.monaco-editor .view-lines').evaluate((el) => (el as HTMLElement).innerText.replace(/\u00a0/g, ' '));
+    await expect.poll(editorText).toContain('plt.title("loss")\nplt.show()');
+    const before = await interviewer.locator('.run-history li').count();
     await interviewer.getByRole('button', { name: 'Run ▶' }).click();
+    // Wait for this run's result (the panel still shows the previous one until then).
+    await expect.poll(() => interviewer.getByTestId('run-output').innerText(), { timeout: 20_000 }).toContain('Iris (interviewer) ran');
     for (const page of [interviewer, candidate]) {
-      await expect.poll(() => page.getByTestId('run-status').getAttribute('data-status'), { timeout: 15_000 }).toBe('ok');
+      const outcome = async () => `${await page.getByTestId('run-status').getAttribute('data-status')}: ${await page.getByTestId('run-output').innerText()}`;
+      await expect.poll(outcome, { timeout: 20_000 }).toMatch(/^ok: /);
       await expect.poll(() => page.locator('img.run-image').count()).toBe(1);
       const width = await page.locator('img.run-image').evaluate((img) => (img as HTMLImageElement).naturalWidth);
       expect(width).toBeGreaterThan(100);
       await page.locator('.run-history summary').click();
-      await expect.poll(() => page.locator('.run-history li').count()).toBe(2);
+      await expect.poll(() => page.locator('.run-history li').count()).toBe(before + 1);
     }
     fs.mkdirSync(path.join(REPO_ROOT, 'test/artifacts'), { recursive: true });
     await candidate.screenshot({ path: path.join(REPO_ROOT, 'test/artifacts/run-candidate.png') });
