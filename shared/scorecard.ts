@@ -125,3 +125,18 @@ export interface Recommendation {
   /** The interviewer's decision: the override when given, else the computed verdict. */
   decision: Verdict;
 }
+
+/** One line saying what a note is pinned to; `time` formats the moment (ISO by default). */
+export function describeEvidence(evidence: Evidence | undefined, time: (iso: string) => string = (iso) => iso): string {
+  if (!evidence) return '';
+  switch (evidence.kind) {
+    case 'moment':
+      return `at ${time(evidence.at)}`;
+    case 'code':
+      return `code ${evidence.buffer} lines ${evidence.fromLine}-${evidence.toLine}`;
+    case 'run':
+      return `run ${evidence.runId}`;
+    case 'whiteboard':
+      return `whiteboard element ${evidence.elementId}`;
+  }
+}

@@ -13,9 +13,17 @@ interface Props {
   language: Language;
   /** Ctrl/Cmd+Enter. */
   onRun: () => void;
+  /** The selected lines (undefined when nothing is selected), e.g. to pin a note to code. */
+  onSelectionChange?: (selection: CodeSelection | undefined) => void;
 }
 
-export function CodeEditor({ text, awareness, language, onRun }: Props) {
+export interface CodeSelection {
+  fromLine: number;
+  toLine: number;
+  excerpt: string;
+}
+
+export function CodeEditor({ text, awareness, language, onRun, onSelectionChange }: Props) {
   const [editor, setEditor] = useState<MonacoEditor.IStandaloneCodeEditor>();
   const onRunRef = useRef(onRun);
   onRunRef.current = onRun;
@@ -23,6 +31,19 @@ export function CodeEditor({ text, awareness, language, onRun }: Props) {
   useEffect(() => {
     editor?.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => onRunRef.current());
   }, [editor]);
+  useEffect(() => {
+    if (!editor || !onSelectionChange) return;
+    const listener = editor.onDidChangeCursorSelection(({ selection }) => {
+      const model = editor.getModel();
+      if (!model || selection.isEmpty()) return onSelectionChange(undefined);
+      onSelectionChange({
+        fromLine: selection.startLineNumber,
+        toLine: selection.endLineNumber,
+        excerpt: model.getValueInRange(selection).slice(0, 4000),
+      });
+    });
+    return () => listener.dispose();
+  }, [editor, onSelectionChange]);
   return (
     <div className="editor" data-testid="code-editor">
       <Editor

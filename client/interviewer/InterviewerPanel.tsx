@@ -4,7 +4,7 @@ import type { RoomSocket } from '../net/room-socket.ts';
 import { Agenda } from './Agenda.tsx';
 import { ProblemBank } from './ProblemBank.tsx';
 import { RoomAdmin } from './RoomAdmin.tsx';
-import { ScorecardPanel } from './ScorecardPanel.tsx';
+import { ScorecardPanel, type EvidenceSources } from './ScorecardPanel.tsx';
 
 const TABS = ['Run', 'Plan', 'Bank', 'Scorecard', 'Room'] as const;
 type Tab = (typeof TABS)[number];
@@ -15,14 +15,14 @@ interface Props {
   name: string;
   ended: boolean;
   usedProblems: CandidateProblem[];
-  lastRunId: string | undefined;
+  evidence: EvidenceSources;
   onProblemUsed: () => void;
   runPanel: ReactNode;
   socket: RoomSocket;
 }
 
 /** The interviewer's side of the room. Never rendered for a candidate, and the server refuses them its data anyway. */
-export function InterviewerPanel({ roomId, token, name, ended, usedProblems, lastRunId, onProblemUsed, runPanel, socket }: Props) {
+export function InterviewerPanel({ roomId, token, name, ended, usedProblems, evidence, onProblemUsed, runPanel, socket }: Props) {
   const [tab, setTab] = useState<Tab>('Run');
   return (
     <aside className="side-panel">
@@ -48,7 +48,7 @@ export function InterviewerPanel({ roomId, token, name, ended, usedProblems, las
         )}
         {/* Kept mounted so typing in notes is never lost by switching tabs mid-save. */}
         <div hidden={tab !== 'Scorecard'}>
-          <ScorecardPanel roomId={roomId} token={token} name={name} problems={usedProblems} lastRunId={lastRunId} />
+          <ScorecardPanel roomId={roomId} token={token} name={name} problems={usedProblems} evidence={evidence} />
         </div>
         {tab === 'Room' && <RoomAdmin roomId={roomId} token={token} ended={ended} />}
       </div>

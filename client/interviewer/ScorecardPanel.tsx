@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { CandidateProblem } from '../../shared/problem.ts';
 import { COMPETENCIES } from '../../shared/problem.ts';
-import { PRACTICAL_STATUSES, type Evidence, type Note, type ScorecardDraft } from '../../shared/scorecard.ts';
+import { PRACTICAL_STATUSES, describeEvidence, type Evidence, type Note, type ScorecardDraft } from '../../shared/scorecard.ts';
+import type { CodeSelection } from '../editor/CodeEditor.tsx';
 import { useScorecard } from './use-scorecard.ts';
 
 const VERDICT_TEXT = { hire: 'Hire', 'no-hire': 'No hire', 'pending-practical': 'Pending the practical', incomplete: 'Incomplete' } as const;
@@ -11,7 +12,13 @@ interface Props {
   token: string;
   name: string;
   problems: CandidateProblem[];
+  evidence: EvidenceSources;
+}
+
+/** What a note can be pinned to right now. */
+export interface EvidenceSources {
   lastRunId: string | undefined;
+  codeSelection: (CodeSelection & { buffer: string }) | undefined;
 }
 
 /** One note per question, kept in the draft; pinned evidence links it to a moment or a run. */
@@ -25,7 +32,8 @@ function upsertNote(draft: ScorecardDraft, problemId: string | null, text: strin
   return { ...draft, notes: [...draft.notes.filter((n) => n.id !== id), note] };
 }
 
-export function ScorecardPanel({ roomId, token, name, problems, lastRunId }: Props) {
+export function ScorecardPanel({ roomId, token, name, problems, evidence: sources }: Props) {
+  const { lastRunId, codeSelection } = sources;
   const { card, kit, saving, error, edit, submit, amend } = useScorecard(roomId, token, name);
   const [amendment, setAmendment] = useState('');
   if (!card || !kit) return <p className="muted">Loading the scorecard…</p>;
@@ -49,6 +57,15 @@ export function ScorecardPanel({ roomId, token, name, problems, lastRunId }: Pro
             <button type="button" className="link-button" onClick={() => edit((d) => upsertNote(d, problemId, note?.text ?? '', { kind: 'moment', at: new Date().toISOString() }))}>
               Pin to now
             </button>
+            {codeSelection && (
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => edit((d) => upsertNote(d, problemId, note?.text ?? '', { kind: 'code', ...codeSelection }))}
+              >
+                Pin to selected code (lines {codeSelection.fromLine}-{codeSelection.toLine})
+              </button>
+            )}
             {lastRunId && (
               <button type="button" className="link-button" onClick={() => edit((d) => upsertNote(d, problemId, note?.text ?? '', { kind: 'run', runId: lastRunId }))}>
                 Pin to last run
@@ -56,7 +73,7 @@ export function ScorecardPanel({ roomId, token, name, problems, lastRunId }: Pro
             )}
           </div>
         )}
-        {note?.evidence && <small className="muted">Evidence: {note.evidence.kind === 'run' ? `run ${note.evidence.runId.slice(0, 8)}` : note.evidence.kind === 'moment' ? new Date(note.evidence.at).toLocaleTimeString() : note.evidence.kind}</small>}
+        {note?.evidence && <small className="muted">Evidence: {describeEvidence(note.evidence, (iso) => new Date(iso).toLocaleTimeString())}</small>}
       </div>
     );
   };

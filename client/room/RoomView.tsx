@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CandidateProblem } from '../../shared/problem.ts';
 import { LANGUAGES, YDOC, problemBuffer, type Language, type RoomInfo } from '../../shared/room.ts';
-import { CodeEditor } from '../editor/CodeEditor.tsx';
+import { CodeEditor, type CodeSelection } from '../editor/CodeEditor.tsx';
 import { InterviewerPanel } from '../interviewer/InterviewerPanel.tsx';
 import { ApiError, api } from '../net/api.ts';
 import { openRoomSocket, type RoomSocket } from '../net/room-socket.ts';
@@ -71,7 +71,9 @@ function ConnectedRoom({ room, token, name, session, socket }: Props & { session
   const [runBusy, setRunBusy] = useState(false);
   const [runError, setRunError] = useState<string>();
   // Each problem has its own buffer, so moving on never overwrites the last answer.
-  const text = session.doc.getText(activeProblemId ? problemBuffer(activeProblemId) : YDOC.codeText);
+  const bufferName = activeProblemId ? problemBuffer(activeProblemId) : YDOC.codeText;
+  const text = session.doc.getText(bufferName);
+  const [codeSelection, setCodeSelection] = useState<CodeSelection>();
 
   const run = useCallback(async () => {
     setRunBusy(true);
@@ -111,7 +113,13 @@ function ConnectedRoom({ room, token, name, session, socket }: Props & { session
       {presence.error && <p className="banner error" role="alert">{presence.error}</p>}
       <div className="workspace">
         {problem && <ProblemStatement problem={problem} />}
-        <CodeEditor text={text} awareness={session.provider.awareness} language={language} onRun={run} />
+        <CodeEditor
+          text={text}
+          awareness={session.provider.awareness}
+          language={language}
+          onRun={run}
+          onSelectionChange={isInterviewer ? setCodeSelection : undefined}
+        />
         {isInterviewer ? (
           <InterviewerPanel
             roomId={room.roomId}
@@ -119,7 +127,7 @@ function ConnectedRoom({ room, token, name, session, socket }: Props & { session
             name={name}
             ended={room.endedAt !== null}
             usedProblems={roomProblems.problems}
-            lastRunId={runs.latest?.started.runId}
+            evidence={{ lastRunId: runs.latest?.started.runId, codeSelection: codeSelection && { ...codeSelection, buffer: bufferName } }}
             onProblemUsed={roomProblems.refresh}
             runPanel={runPanel}
             socket={socket}

@@ -1,6 +1,6 @@
 // Markdown and printable HTML renderings of the interview report.
+import { describeEvidence } from '../../shared/scorecard.ts';
 import type { InterviewReport } from './report.ts';
-import { describeEvidence } from './report.ts';
 
 const VERDICT_TEXT = { hire: 'Hire', 'no-hire': 'No hire', 'pending-practical': 'Pending the practical', incomplete: 'Incomplete' } as const;
 

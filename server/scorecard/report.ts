@@ -2,7 +2,7 @@
 // the recommendation. JSON is the source; Markdown and HTML are renderings of it.
 import { YDOC, type RoomInfo } from '../../shared/room.ts';
 import type { RunResult } from '../../shared/run.ts';
-import type { Evidence, InterviewKit } from '../../shared/scorecard.ts';
+import type { InterviewKit } from '../../shared/scorecard.ts';
 import type { Store } from '../persistence/store.ts';
 import type { LoadedProblem } from '../problems/load-problems.ts';
 import type { DocRegistry } from '../yjs/doc-registry.ts';
@@ -55,18 +55,4 @@ export async function buildReport(options: {
     scorecards: options.scorecards,
     scale: options.kit.scale,
   };
-}
-
-export function describeEvidence(evidence: Evidence | undefined): string {
-  if (!evidence) return '';
-  switch (evidence.kind) {
-    case 'moment':
-      return `at ${evidence.at}`;
-    case 'code':
-      return `code ${evidence.buffer} lines ${evidence.fromLine}-${evidence.toLine}`;
-    case 'run':
-      return `run ${evidence.runId}`;
-    case 'whiteboard':
-      return `whiteboard element ${evidence.elementId}`;
-  }
 }
