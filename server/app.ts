@@ -22,6 +22,7 @@ import { openSqliteStore } from './persistence/sqlite-store.ts';
 import type { Store } from './persistence/store.ts';
 import { SOCKET_IO_PATH, createSocketServer, roleChannel } from './realtime/socket-server.ts';
 import { createAuthFailureLimiter } from './rooms/auth-failure-limiter.ts';
+import { startRetentionSweeper } from './rooms/retention.ts';
 import { RoomService } from './rooms/room-service.ts';
 import { createLocalRunners } from './runs/local-executor.ts';
 import { queueExecutor } from './runs/queue-executor.ts';
@@ -50,7 +51,7 @@ export function createApp(config: Config, log: Logger = createLogger(config.LOG_
   const bank = loadProblemBank([config.PROBLEMS_DIR, ...config.PROBLEMS_DIRS.split(',').map((d) => d.trim()).filter(Boolean)]);
   const store = openSqliteStore(config.DATA_DIR, config.SQLITE_SYNCHRONOUS);
   const limiter = createAuthFailureLimiter(config.AUTH_FAILURES_PER_MINUTE);
-  const rooms = new RoomService(store, limiter);
+  const rooms = new RoomService(store, limiter, config.ROOM_TTL_DAYS);
   const registry = new DocRegistry(store, { snapshotEveryUpdates: config.SNAPSHOT_EVERY_UPDATES, log });
   const sandbox = checkSandbox(config);
   // Runs execute here, or (REDIS_URL) in whichever worker takes them from the queue.
@@ -85,7 +86,12 @@ export function createApp(config: Config, log: Logger = createLogger(config.LOG_
     const ok = await store.healthy().catch(() => false);
     res.status(ok ? 200 : 503).json({ ok, roomsLoaded: registry.loadedRoomIds.length });
   });
-  app.use(roomsRouter(rooms, config));
+  // Everyone leaves a room that is deleted; its document stores nothing more.
+  const evict = (roomId: string) => {
+    registry.evict(roomId, WS_CLOSE.roomDeleted, 'room deleted');
+    io.in(roomId).disconnectSockets(true);
+  };
+  app.use(roomsRouter(rooms, config, evict));
   app.use(runsRouter({ rooms, runs, sandbox, problems: bank.problems, store, config }));
   app.use(problemsRouter({ problems: bank.problems, rooms, store, registry, config }));
   const scorecards = new ScorecardService(store, bank);
@@ -138,6 +144,8 @@ export function createApp(config: Config, log: Logger = createLogger(config.LOG_
     rejectUpgrade(socket, 'not_found', `No WebSocket endpoint at ${pathname}; use ${YJS_PATH_PREFIX}<roomId>.`);
   });
 
+  const stopRetention = startRetentionSweeper({ rooms, log, evict });
+
   return {
     httpServer,
     registry,
@@ -152,6 +160,7 @@ export function createApp(config: Config, log: Logger = createLogger(config.LOG_
         httpServer.listen(config.PORT, config.HOST, () => resolve((httpServer.address() as AddressInfo).port));
       }),
     async close() {
+      stopRetention();
       httpServer.close();
       await registry.shutdown(WS_CLOSE.serverShutdown, 'server shutting down');
       yjs.close();

@@ -49,6 +49,9 @@ const configShape = {
   RUN_CONCURRENCY: int(1, 1024).default(4).describe('Runs executing at once on this server'),
   RUN_MAX_IN_FLIGHT_PER_ROOM: int(1, 1024).default(3).describe('Queued plus running runs per room (429 above)'),
   RUN_WARM_POOL_SIZE: int(0, 64).default(2).describe('Pre-started sandboxes per language; 0 disables the pool'),
+  ROOM_TTL_DAYS: int(0, 36_500)
+    .default(30)
+    .describe('Rooms and all their data are deleted this many days after creation (0 keeps them)'),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must look like redis://host:port')

@@ -44,6 +44,8 @@ export const WS_CLOSE = {
   timeout: 4408,
   /** The interview ended or this link was replaced. */
   accessRevoked: 4403,
+  /** The room was deleted (on request or after the retention period). */
+  roomDeleted: 4410,
 } as const;
 
 /** Words a person understands, for the client. */

@@ -37,6 +37,8 @@ export interface RoomInfo {
   endedAt: string | null;
   /** The role of the token that asked. */
   role: Role;
+  /** Days after creation when the room and its data are deleted (null: kept until deleted). */
+  retentionDays: number | null;
 }
 
 export const roomIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'room ids are 8-64 characters of A-Z a-z 0-9 _ -');

@@ -63,6 +63,20 @@ export function RoomAdmin({ roomId, token, ended }: { roomId: string; token: str
           End the interview
         </button>
       )}
+      <h4>Data</h4>
+      <button
+        type="button"
+        className="danger"
+        onClick={() =>
+          window.confirm('Delete this room and everything in it (code history, runs, notes, scorecards) for good?') &&
+          void attempt(async () => {
+            await api.deleteRoom(roomId, token);
+            window.location.assign('/');
+          })
+        }
+      >
+        Delete the room and its data
+      </button>
       {error && <p className="error" role="alert">{error}</p>}
     </div>
   );

@@ -71,6 +71,7 @@ export const api = {
     request<{ interviewerToken: string; interviewerUrl: string }>(`${room(roomId)}/interviewers`, { method: 'POST', token }),
   reissueCandidateLink: (roomId: string, token: string) =>
     request<{ candidateToken: string; candidateUrl: string }>(`${room(roomId)}/candidate-link`, { method: 'POST', token }),
+  deleteRoom: async (roomId: string, token: string) => void (await send(room(roomId), { method: 'DELETE', token })),
   endInterview: (roomId: string, token: string) => request<{ endedAt: string }>(`${room(roomId)}/end`, { method: 'POST', token }),
   /** The report as a file: fetched with the Bearer header, never a token in a URL. */
   downloadReport: async (roomId: string, token: string, format: 'md' | 'html' | 'json') =>

@@ -16,8 +16,11 @@ export function NamePrompt({ room, onSubmit }: { room: RoomInfo; onSubmit: (name
       {room.role === 'candidate' && (
         <p className="privacy-notice" data-testid="privacy-notice">
           This room records what you write in it: the code with its keystroke history, the programs you run and their output,
-          and the whiteboard. It is stored on the interviewing team's own server (no third party) for as long as they keep the
-          room; ask them how long that is or to delete it. Interviewers' notes and scores are not shown to you.
+          and the whiteboard. It is stored on the interviewing team's own server, not with a third party,{' '}
+          {room.retentionDays
+            ? `and deleted ${room.retentionDays} days after the room was created (or earlier, when the interviewer deletes the room).`
+            : 'until the interviewer deletes the room.'}{' '}
+          Interviewers' notes and scores are not shown to you.
         </p>
       )}
       <label>

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Config } from '../config.ts';
 import type { Store } from '../persistence/store.ts';
 import type { ProblemBank } from '../problems/load-problems.ts';
-import { roomInfo, type RoomService } from '../rooms/room-service.ts';
+import type { RoomService } from '../rooms/room-service.ts';
 import { buildReport } from '../scorecard/report.ts';
 import { reportHtml, reportMarkdown } from '../scorecard/report-render.ts';
 import type { ScorecardService } from '../scorecard/scorecard-service.ts';
@@ -33,7 +33,7 @@ export function reportRouter(options: {
     const own = await scorecards.own(room.id, holderId, 'Interviewer');
     const cards = own.submittedAt ? await scorecards.panel(room.id, holderId) : (await scorecards.all(room.id)).filter((c) => c.interviewerId === holderId);
     const report = await buildReport({
-      room: roomInfo(room, 'interviewer'),
+      room: rooms.info(room, 'interviewer'),
       store: options.store,
       registry: options.registry,
       problems: options.bank.problems,
@@ -57,7 +57,7 @@ export function reportRouter(options: {
       throw new HttpError('forbidden', 'Listing rooms needs ROOM_CREATE_KEY to be set on the server; this browser lists the rooms it created.');
     }
     if (!key || !constantTimeEquals(key, config.ROOM_CREATE_KEY)) throw new HttpError('unauthorized', 'Send "Authorization: Bearer <ROOM_CREATE_KEY>".');
-    res.json({ rooms: (await rooms.listRooms()).map((room) => roomInfo(room, 'interviewer')) });
+    res.json({ rooms: (await rooms.listRooms()).map((room) => rooms.info(room, 'interviewer')) });
   });
 
   return router;

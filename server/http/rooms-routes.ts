@@ -1,12 +1,12 @@
 import express, { Router } from 'express';
 import { createRoomBodySchema, roomPath, type CreateRoomResponse } from '../../shared/room.ts';
 import type { Config } from '../config.ts';
-import { roomInfo, type RoomService } from '../rooms/room-service.ts';
+import type { RoomService } from '../rooms/room-service.ts';
 import { bearerToken, constantTimeEquals } from './bearer.ts';
 import { HttpError, parseBody, requireJsonBody } from './http-error.ts';
 import { requireRoomAccess } from './room-access.ts';
 
-export function roomsRouter(rooms: RoomService, config: Config): Router {
+export function roomsRouter(rooms: RoomService, config: Config, evict: (roomId: string) => void): Router {
   const router = Router();
   const json = express.json({ limit: config.JSON_BODY_LIMIT_BYTES });
   const link = (path: string) => (config.PUBLIC_URL ? `${config.PUBLIC_URL}${path}` : path);
@@ -32,7 +32,15 @@ export function roomsRouter(rooms: RoomService, config: Config): Router {
 
   router.get('/api/rooms/:roomId', async (req, res) => {
     const { room, role } = await requireRoomAccess(rooms, req, config.TRUST_PROXY);
-    res.json(roomInfo(room, role));
+    res.json(rooms.info(room, role));
+  });
+
+  /** Deletes the room and all its data now (interviewer only): rooms hold personal data. */
+  router.delete('/api/rooms/:roomId', async (req, res) => {
+    const { room } = await requireRoomAccess(rooms, req, config.TRUST_PROXY, 'interviewer');
+    evict(room.id);
+    await rooms.delete(room.id);
+    res.status(204).end();
   });
 
   return router;

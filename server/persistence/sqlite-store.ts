@@ -135,6 +135,8 @@ export function openSqliteStore(dataDir: string, synchronous: 'NORMAL' | 'FULL' 
     'SELECT role FROM room_tokens WHERE room_id = ? AND token_hash = ? AND revoked_at_ms IS NULL',
   );
   const revokeRoleTokens = db.prepare('UPDATE room_tokens SET revoked_at_ms = ? WHERE room_id = ? AND role = ? AND revoked_at_ms IS NULL');
+  const deleteRoomRow = db.prepare('DELETE FROM rooms WHERE id = ?');
+  const selectExpired = db.prepare<[number], { id: string }>('SELECT id FROM rooms WHERE created_at_ms < ?');
   const updateEnded = db.prepare('UPDATE rooms SET ended_at_ms = ? WHERE id = ? AND ended_at_ms IS NULL');
   const selectScorecard = db.prepare<[string, string], ScorecardRow>(
     'SELECT interviewer_id, interviewer_name, draft_json, submitted_at_ms, updated_at_ms FROM scorecards WHERE room_id = ? AND interviewer_id = ?',
@@ -219,6 +221,13 @@ export function openSqliteStore(dataDir: string, synchronous: 'NORMAL' | 'FULL' 
     },
     async endRoom(roomId, atMs) {
       updateEnded.run(atMs, roomId);
+    },
+    async deleteRoom(roomId) {
+      // Every table references rooms ON DELETE CASCADE.
+      deleteRoomRow.run(roomId);
+    },
+    async listRoomIdsCreatedBefore(atMs) {
+      return selectExpired.all(atMs).map((row) => row.id);
     },
     async getScorecard(roomId, interviewerId) {
       const row = selectScorecard.get(roomId, interviewerId);

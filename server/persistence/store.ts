@@ -50,6 +50,10 @@ export interface Store {
   /** Revokes every token of a role in a room (e.g. before re-issuing the candidate link). */
   revokeTokens(roomId: string, role: Role, atMs: number): Promise<void>;
   endRoom(roomId: string, atMs: number): Promise<void>;
+  /** Deletes a room with everything it holds (update log, snapshots, runs, scorecards). */
+  deleteRoom(roomId: string): Promise<void>;
+  /** Ids of rooms created before a time (for retention). */
+  listRoomIdsCreatedBefore(atMs: number): Promise<string[]>;
   listRooms(): Promise<RoomRecord[]>;
   getScorecard(roomId: string, interviewerId: string): Promise<Scorecard | undefined>;
   /** Saves a draft unless it was submitted ("locked"). */

@@ -16,7 +16,7 @@ import type { Role } from '../../shared/room.ts';
 import type { RunHistoryEntry } from '../../shared/run.ts';
 import { clientIp } from '../http/client-ip.ts';
 import type { Logger } from '../logger.ts';
-import { roomInfo, type RoomService } from '../rooms/room-service.ts';
+import type { RoomService } from '../rooms/room-service.ts';
 import { pickColor } from './presence.ts';
 
 interface SocketData {
@@ -90,7 +90,7 @@ export function createSocketServer(
     const room = await options.rooms.getRoom(roomId);
     if (!room) return void socket.disconnect(true);
     await socket.join([roomId, roleChannel(roomId, socket.data.role)]);
-    socket.emit('room:joined', { room: roomInfo(room, socket.data.role), self: participantOf(socket) });
+    socket.emit('room:joined', { room: options.rooms.info(room, socket.data.role), self: participantOf(socket) });
     socket.emit('run:history', { runs: await options.runHistory(roomId) });
     const timer = timers.get(roomId);
     socket.emit('timer:update', timer && Date.parse(timer.endsAt) > Date.now() ? timer : null);

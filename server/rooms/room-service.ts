@@ -33,7 +33,32 @@ export class RoomService {
   constructor(
     private readonly store: Store,
     private readonly limiter: AuthFailureLimiter,
+    /** ROOM_TTL_DAYS; 0 keeps rooms until deleted. */
+    private readonly retentionDays: number,
   ) {}
+
+  /** What any token holder may know about a room. */
+  info(room: RoomRecord, role: Role): RoomInfo {
+    return {
+      roomId: room.id,
+      title: room.title,
+      createdAt: new Date(room.createdAtMs).toISOString(),
+      endedAt: room.endedAtMs === null ? null : new Date(room.endedAtMs).toISOString(),
+      role,
+      retentionDays: this.retentionDays > 0 ? this.retentionDays : null,
+    };
+  }
+
+  /** Deletes a room and everything it holds. */
+  delete(roomId: string): Promise<void> {
+    return this.store.deleteRoom(roomId);
+  }
+
+  /** Rooms past the retention period. */
+  async expired(nowMs = Date.now()): Promise<string[]> {
+    if (this.retentionDays <= 0) return [];
+    return this.store.listRoomIdsCreatedBefore(nowMs - this.retentionDays * 86_400_000);
+  }
 
   async create(options: { title?: string; language?: Language }): Promise<CreatedRoom> {
     const room: RoomRecord = {
@@ -95,12 +120,4 @@ export class RoomService {
   }
 }
 
-export function roomInfo(room: RoomRecord, role: Role): RoomInfo {
-  return {
-    roomId: room.id,
-    title: room.title,
-    createdAt: new Date(room.createdAtMs).toISOString(),
-    endedAt: room.endedAtMs === null ? null : new Date(room.endedAtMs).toISOString(),
-    role,
-  };
-}
+

@@ -95,6 +95,14 @@ export class DocRegistry {
     for (const connection of this.docs.get(roomId)?.connections ?? []) if (connection.role === role) connection.close(code, reason);
   }
 
+  /** Disconnects everyone from a room that is being deleted and stores nothing more for it. */
+  evict(roomId: string, code: number, reason: string): void {
+    const doc = this.docs.get(roomId);
+    if (!doc) return;
+    doc.stopPersisting();
+    this.closeAll(doc, code, reason);
+  }
+
   /** Closes every connection and stores every document (graceful shutdown). */
   async shutdown(code: number, reason: string): Promise<void> {
     const docs = [...this.docs.values()];

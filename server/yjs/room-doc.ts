@@ -176,6 +176,11 @@ export class RoomDoc {
     Y.transact(this.doc, () => change(this.doc), SERVER_ORIGIN);
   }
 
+  /** Stops storing anything for this document (its room is being deleted). */
+  stopPersisting(): void {
+    this.failed = true;
+  }
+
   /** Resolves once every update so far is stored. */
   flushed(): Promise<unknown> {
     return this.persistChain;
