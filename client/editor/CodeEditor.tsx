@@ -58,6 +58,9 @@ export function CodeEditor({ text, awareness, language, onRun, onSelectionChange
           scrollBeyondLastLine: false,
           tabSize: 4,
           fixedOverflowWidgets: true,
+          // Enter always means a new line; Tab accepts a suggestion. Word-based suggestions pop up
+          // while people type fast under pressure, and Enter silently swapped in a wrong word.
+          acceptSuggestionOnEnter: 'off',
         }}
       />
     </div>
