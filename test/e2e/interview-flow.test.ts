@@ -5,19 +5,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, newOfflineContext, type OfflineContext } from '../helpers/browser.ts';
+import { editorText, joinRoom, launchChromium, newOfflineContext, type OfflineContext } from '../helpers/browser.ts';
 import { REPO_ROOT, createRoom, startTestServer, type TestServer } from '../helpers/server.ts';
 import { BWRAP, CHROMIUM, requireProgram } from '../helpers/system.ts';
 
 const ready = [CHROMIUM, BWRAP].map(requireProgram).every(Boolean);
 const ARTIFACTS = path.join(REPO_ROOT, 'test/artifacts');
 
-async function join(page: Page, url: string, name: string) {
-  await page.goto(url);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: 'Join room' }).click();
-  await page.locator('[data-status="connected"]').waitFor();
-}
 
 describe.skipIf(!ready)('a scored interview from the bank', () => {
   let server: TestServer;
@@ -35,10 +29,10 @@ describe.skipIf(!ready)('a scored interview from the bank', () => {
     contexts[1]!.context.setDefaultTimeout(15_000);
     interviewer = await contexts[0]!.context.newPage();
     candidate = await contexts[1]!.context.newPage();
-    await join(interviewer, `${server.httpUrl}${room.interviewerUrl}`, 'Ines');
+    await joinRoom(interviewer, `${server.httpUrl}${room.interviewerUrl}`, 'Ines');
     await candidate.goto(`${server.httpUrl}${room.candidateUrl}`);
     expect(await candidate.getByTestId('privacy-notice').innerText()).toContain('keystroke history');
-    await join(candidate, `${server.httpUrl}${room.candidateUrl}`, 'Cleo');
+    await joinRoom(candidate, `${server.httpUrl}${room.candidateUrl}`, 'Cleo');
   });
 
   afterAll(async () => {
@@ -54,8 +48,7 @@ describe.skipIf(!ready)('a scored interview from the bank', () => {
     await interviewer.getByRole('button', { name: 'Use in room' }).click();
 
     await expect.poll(() => candidate.getByTestId('problem-statement').innerText()).toContain('Mean NDCG@k over search queries');
-    const editorText = () => candidate.locator('.monaco-editor .view-lines').evaluate((el) => (el as HTMLElement).innerText.replace(/\u00a0/g, ' '));
-    await expect.poll(editorText).toContain('def ndcg_at_k');
+    await expect.poll(() => editorText(candidate)).toContain('def ndcg_at_k');
     expect(await candidate.getByRole('tab').count()).toBe(0);
     expect(await candidate.getByTestId('rubric').count()).toBe(0);
   });

@@ -4,23 +4,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, newOfflineContext, type OfflineContext } from '../helpers/browser.ts';
+import { editorText, joinRoom, launchChromium, newOfflineContext, type OfflineContext } from '../helpers/browser.ts';
 import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.ts';
 import { CHROMIUM, requireProgram } from '../helpers/system.ts';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test/artifacts');
 
-/** The editor's visible text, with Monaco's non-breaking spaces turned back into spaces. */
-const editorText = (page: Page) =>
-  page.locator('.monaco-editor .view-lines').evaluate((el) => (el as HTMLElement).innerText.replace(/\u00a0/g, ' '));
 
-async function joinAs(page: Page, url: string, name: string) {
-  await page.goto(url);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: 'Join room' }).click();
-  await page.locator('[data-status="connected"]').waitFor();
-  await page.locator('.monaco-editor .view-lines').waitFor();
-}
 
 async function typeAtEnd(page: Page, text: string) {
   await page.locator('.monaco-editor .view-lines').click();
@@ -63,8 +53,8 @@ describe.skipIf(!requireProgram(CHROMIUM))('two browsers co-edit a room', () => 
     expect(candidateLink).toMatch(/\/r\/[\w-]+#t=[\w-]{32,}$/);
     expect(candidateLink).not.toBe(interviewerLink);
 
-    await joinAs(pageA, interviewerLink, 'Alice');
-    await joinAs(pageB, candidateLink, 'Bob');
+    await joinRoom(pageA, interviewerLink, 'Alice');
+    await joinRoom(pageB, candidateLink, 'Bob');
     await expect.poll(() => pageA.locator('.room-title').textContent()).toBe('ML coding round');
   });
 

@@ -2,13 +2,11 @@
 // made while it was down are merged, and nothing the other person had seen is lost.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, newOfflineContext, type OfflineContext } from '../helpers/browser.ts';
+import { editorText, joinRoom, launchChromium, newOfflineContext, type OfflineContext } from '../helpers/browser.ts';
 import { restartablePort } from '../helpers/stable-port.ts';
 import { createRoom, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/server.ts';
 import { CHROMIUM, requireProgram } from '../helpers/system.ts';
 
-const editorText = (page: Page) =>
-  page.locator('.monaco-editor .view-lines').evaluate((el) => (el as HTMLElement).innerText.replace(/\u00a0/g, ' '));
 const status = (page: Page) => page.getByTestId('connection-status').getAttribute('data-status');
 
 describe.skipIf(!requireProgram(CHROMIUM))('browsers survive a server crash', () => {

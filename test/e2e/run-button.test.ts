@@ -4,18 +4,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, newOfflineContext, type OfflineContext } from '../helpers/browser.ts';
+import { editorText, joinRoom, launchChromium, newOfflineContext, type OfflineContext } from '../helpers/browser.ts';
 import { REPO_ROOT, createRoom, startTestServer, type TestServer } from '../helpers/server.ts';
 import { BWRAP, CHROMIUM, PYTHON_MATPLOTLIB, requireProgram } from '../helpers/system.ts';
 
 const ready = [CHROMIUM, BWRAP, PYTHON_MATPLOTLIB].map(requireProgram).every(Boolean);
 
-async function join(page: Page, url: string, name: string) {
-  await page.goto(url);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: 'Join room' }).click();
-  await page.locator('[data-status="connected"]').waitFor();
-}
 
 describe.skipIf(!ready)('the Run button in two browsers', () => {
   let server: TestServer;
@@ -31,8 +25,8 @@ describe.skipIf(!ready)('the Run button in two browsers', () => {
     contexts = [await newOfflineContext(browser), await newOfflineContext(browser)];
     interviewer = await contexts[0]!.context.newPage();
     candidate = await contexts[1]!.context.newPage();
-    await join(interviewer, `${server.httpUrl}${room.interviewerUrl}`, 'Iris');
-    await join(candidate, `${server.httpUrl}${room.candidateUrl}`, 'Cam');
+    await joinRoom(interviewer, `${server.httpUrl}${room.interviewerUrl}`, 'Iris');
+    await joinRoom(candidate, `${server.httpUrl}${room.candidateUrl}`, 'Cam');
   });
 
   afterAll(async () => {
@@ -61,9 +55,7 @@ describe.skipIf(!ready)('the Run button in two browsers', () => {
     await interviewer.locator('.monaco-editor .view-lines').click();
     await interviewer.keyboard.press('Control+a');
     await interviewer.keyboard.type('import matplotlib.pyplot as plt\nplt.plot([1, 3, 2])\nplt.title("loss")\nplt.show()');
-    const editorText = () =>
-      candidate.locator('.monaco-editor .view-lines').evaluate((el) => (el as HTMLElement).innerText.replace(/\u00a0/g, ' '));
-    await expect.poll(editorText).toContain('plt.title("loss")\nplt.show()');
+    await expect.poll(() => editorText(candidate)).toContain('plt.title("loss")\nplt.show()');
     const before = await interviewer.locator('.run-history li').count();
     await interviewer.getByRole('button', { name: 'Run ▶' }).click();
     // Wait for this run's result (the panel still shows the previous one until then).

@@ -1,6 +1,6 @@
 // Debian's Chromium driven by playwright-core. Every request that leaves loopback is
 // aborted and recorded, so a test can assert the app works with no internet.
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM } from './system.ts';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -44,4 +44,17 @@ export async function newOfflineContext(browser: Browser): Promise<OfflineContex
     });
   });
   return { context, externalRequests };
+}
+
+/** Opens a room link, gives a display name, and waits until the room is connected. */
+export async function joinRoom(page: Page, url: string, name: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Join room' }).click();
+  await page.locator('[data-status="connected"]').waitFor();
+}
+
+/** The code editor's visible text, with Monaco's non-breaking spaces turned back into spaces. */
+export function editorText(page: Page): Promise<string> {
+  return page.locator('.monaco-editor .view-lines').evaluate((el) => (el as HTMLElement).innerText.replace(/\u00a0/g, ' '));
 }
