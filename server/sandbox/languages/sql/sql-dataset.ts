@@ -1,21 +1,22 @@
-// One warm PGlite worker per dataset. Each query runs in a transaction that is rolled back,
-// so runs never see each other's changes; a query past its time limit terminates the worker,
+// One warm PGlite process per dataset. Each query runs in a transaction that is rolled back,
+// so runs never see each other's changes; a query past its time limit kills the process,
 // which is replaced from a dump of the dataset (about 0.4 s instead of a 3-5 s cold start).
-import { Worker } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { QueryReply, QueryRequest, ResultSet, WorkerInit, WorkerMessage } from './pglite-worker.ts';
 
-const WORKER_URL = new URL('./pglite-worker-entry.mjs', import.meta.url);
+const WORKER_FILE = fileURLToPath(new URL('./pglite-worker.ts', import.meta.url));
 
 export type QueryOutcome = { kind: 'results'; results: ResultSet[] } | { kind: 'error'; message: string } | { kind: 'timeout' };
 
 interface LiveWorker {
-  worker: Worker;
+  worker: ChildProcess;
   ready: Promise<void>;
 }
 
 export class SqlDataset {
   private live: LiveWorker | undefined;
-  private dump: Blob | undefined;
+  private dump: Uint8Array | undefined;
   private nextId = 1;
   /** PGlite answers one query at a time; queue the rest. */
   private chain: Promise<unknown> = Promise.resolve();
@@ -52,16 +53,23 @@ export class SqlDataset {
         resolve(reply.ok ? { kind: 'results', results: reply.results } : { kind: 'error', message: reply.error });
       };
       live.worker.on('message', onMessage);
-      live.worker.postMessage({ id, sql, setup } satisfies QueryRequest);
+      live.worker.send({ id, sql, setup } satisfies QueryRequest);
     });
   }
 
   private worker(): LiveWorker {
     if (this.live) return this.live;
-    const init: WorkerInit = { setupSql: this.setupSql, dump: this.dump };
-    // The entry registers tsx in the worker thread, then loads the TypeScript worker.
-    const worker = new Worker(WORKER_URL, { workerData: init, execArgv: [] });
+    const init: WorkerInit = { type: 'init', setupSql: this.setupSql, dump: this.dump };
+    // The worker is TypeScript, loaded through tsx like the server; 'advanced' serialization
+    // carries the dump as bytes.
+    const worker = fork(WORKER_FILE, [], {
+      execArgv: ['--import', 'tsx'],
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     worker.unref();
+    worker.channel?.unref();
+    worker.send(init);
     const ready = new Promise<void>((resolve, reject) => {
       const onMessage = (message: WorkerMessage) => {
         if (message.type === 'ready') {
@@ -74,6 +82,7 @@ export class SqlDataset {
       };
       worker.on('message', onMessage);
       worker.once('error', reject);
+      worker.once('exit', (code, signal) => reject(new Error(`the SQL engine exited (${signal ?? code})`)));
     });
     const live = { worker, ready };
     ready.catch(() => {
@@ -85,12 +94,15 @@ export class SqlDataset {
 
   private replace(live: LiveWorker): void {
     if (this.live === live) this.live = undefined;
-    void live.worker.terminate();
+    live.worker.kill('SIGKILL');
   }
 
   async close(): Promise<void> {
     const live = this.live;
     this.live = undefined;
-    if (live) await live.worker.terminate();
+    if (!live || live.worker.exitCode !== null || live.worker.signalCode !== null) return;
+    const exited = new Promise((resolve) => live.worker.once('exit', resolve));
+    live.worker.kill('SIGKILL');
+    await exited;
   }
 }
