@@ -95,7 +95,7 @@ export function createApp(config: Config, log: Logger = createLogger(config.LOG_
   app.use(runsRouter({ rooms, runs, sandbox, problems: bank.problems, store, config }));
   app.use(problemsRouter({ problems: bank.problems, rooms, store, registry, config }));
   const scorecards = new ScorecardService(store, bank);
-  app.use(scorecardRouter({ rooms, scorecards, bank, config, onEnded: (roomId) => revokeCandidateConnections(roomId) }));
+  app.use(scorecardRouter({ rooms, scorecards, bank, config, onEnded: (roomId) => revokeCandidateConnections(roomId), onFrozen: (roomId) => registry.freeze(roomId) }));
   app.use(reportRouter({ rooms, scorecards, store, registry, bank, config }));
   app.use('/api', (_req, res) => sendError(res, 'not_found', 'No such API endpoint.'));
   app.use(staticClientRouter(config.CLIENT_DIST_DIR));

@@ -16,8 +16,10 @@ export function scorecardRouter(options: {
   scorecards: ScorecardService;
   bank: ProblemBank;
   config: Config;
-  /** Closes the candidate's live connections when the interview ends. */
+  /** Closes the candidate's live connections (link replaced or interview ended). */
   onEnded: (roomId: string) => void;
+  /** Makes the room's document read-only for everyone still connected. */
+  onFrozen: (roomId: string) => void;
 }): Router {
   const { rooms, scorecards, bank, config } = options;
   const router = Router();
@@ -69,6 +71,7 @@ export function scorecardRouter(options: {
     const { room } = await interviewer(req);
     await rooms.end(room.id);
     options.onEnded(room.id);
+    options.onFrozen(room.id);
     res.json({ endedAt: new Date().toISOString() });
   });
 

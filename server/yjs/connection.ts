@@ -8,6 +8,8 @@ export class YjsConnection {
   /** Display name learned from this connection's awareness state, for the update log. */
   displayName = '';
   alive = true;
+  /** Set once the interview ended: the connection still syncs but its edits are not applied. */
+  readOnly = false;
 
   constructor(
     readonly ws: WebSocket,

@@ -95,6 +95,11 @@ export class DocRegistry {
     for (const connection of this.docs.get(roomId)?.connections ?? []) if (connection.role === role) connection.close(code, reason);
   }
 
+  /** Makes every open connection of a room read-only (the interview ended). */
+  freeze(roomId: string): void {
+    for (const connection of this.docs.get(roomId)?.connections ?? []) connection.readOnly = true;
+  }
+
   /** Disconnects everyone from a room that is being deleted and stores nothing more for it. */
   evict(roomId: string, code: number, reason: string): void {
     const doc = this.docs.get(roomId);

@@ -84,7 +84,8 @@ export class RoomDoc {
         connection.send(encodeSyncStep2(this.doc, message.stateVector));
         return;
       case 'sync-update':
-        this.applyClientUpdate(connection, message.update);
+        // An ended interview is read-only history: edits are dropped, not stored or relayed.
+        if (!connection.readOnly) this.applyClientUpdate(connection, message.update);
         return;
       case 'awareness':
         awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, connection);

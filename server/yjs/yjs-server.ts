@@ -71,6 +71,7 @@ export function createYjsServer(options: YjsServerOptions): YjsServer {
     wss.handleUpgrade(req, socket, head, (ws) => {
       accepted = true;
       const connection = new YjsConnection(ws, auth.role);
+      connection.readOnly = auth.room.endedAtMs !== null;
       live.add(connection);
       reserved.pendingJoins -= 1;
       ws.on('pong', () => {

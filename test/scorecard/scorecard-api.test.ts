@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { createRoom, startTestServer, type TestServer } from '../helpers/server.ts';
+import { syncedYClient } from '../helpers/yjs-client.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -130,5 +131,30 @@ describe('scorecards', () => {
     const md = await fetch(`${server.httpUrl}${base}/report?format=md`, { headers: { authorization: `Bearer ${room.interviewerToken}` } });
     expect(await md.text()).toContain('**Recommendation: Hire**');
     expect((await call(`${base}/report?format=pdf`, room.interviewerToken)).status).toBe(400);
+  });
+});
+
+describe('an ended interview', () => {
+  test('is read-only history: edits sent after the end are neither stored nor relayed', async () => {
+    const room = await createRoom(server.httpUrl);
+    const writer = await syncedYClient(server.wsUrl, room.roomId, room.interviewerToken, { name: 'Ines' });
+    const reader = await syncedYClient(server.wsUrl, room.roomId, room.interviewerToken, { name: 'Ivo' });
+    writer.doc.getText('code').insert(0, 'before the end');
+    await expect.poll(() => reader.doc.getText('code').toString()).toBe('before the end');
+    const logged = (await server.app.store.readUpdateLog(room.roomId)).length;
+
+    expect((await call(`/api/rooms/${room.roomId}/end`, room.interviewerToken, 'POST')).status).toBe(200);
+    writer.doc.getText('code').insert(0, 'after the end: ');
+    // Awareness still flows, and frames are handled in order: once the reader sees this marker,
+    // the server has handled the edit sent before it.
+    writer.provider.awareness.setLocalStateField('marker', 'sent-after-edit');
+    await expect
+      .poll(() => [...reader.provider.awareness.getStates().values()].some((state) => state.marker === 'sent-after-edit'))
+      .toBe(true);
+    expect(reader.doc.getText('code').toString()).toBe('before the end');
+    const fresh = await syncedYClient(server.wsUrl, room.roomId, room.interviewerToken, { name: 'Later' });
+    expect(fresh.doc.getText('code').toString()).toBe('before the end');
+    expect((await server.app.store.readUpdateLog(room.roomId)).length).toBe(logged);
+    for (const client of [writer, reader, fresh]) client.destroy();
   });
 });
