@@ -48,7 +48,7 @@ describe('HTTP error bodies', () => {
   });
 
   test('an unknown API path or method: 404 not_found', async () => {
-    for (const [method, url] of [['GET', '/api/nothing'], ['PUT', '/api/rooms'], ['DELETE', '/api/rooms/SomeRoom1234']] as const) {
+    for (const [method, url] of [['GET', '/api/nothing'], ['PUT', '/api/rooms'], ['PATCH', '/api/rooms/SomeRoom1234']] as const) {
       const response = await fetch(`${server.httpUrl}${url}`, { method });
       expect(response.status, `${method} ${url}`).toBe(404);
       expect((await errorAnswer(response)).id).toBe('not_found');
