@@ -1,11 +1,12 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { excalidrawAssets } from './vite-plugins/excalidraw-assets.ts';
 
 const backend = process.env.BACKEND_URL ?? 'http://localhost:3000';
 
 export default defineConfig({
   root: 'client',
-  plugins: [react()],
+  plugins: [react(), excalidrawAssets()],
   build: {
     outDir: '../dist/client',
     emptyOutDir: true,

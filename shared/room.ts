@@ -51,6 +51,8 @@ export const YDOC = {
   metaLanguageKey: 'language',
   /** Id of the problem on screen, set by the server when an interviewer uses one. */
   metaActiveProblemKey: 'activeProblem',
+  /** The whiteboard: one entry per Excalidraw element, keyed by element id (client/whiteboard/). */
+  whiteboardMap: 'whiteboard',
 } as const;
 
 /** Name of a problem's own code buffer in the shared document. */

@@ -13,6 +13,8 @@ interface Props {
   language: Language;
   /** Ctrl/Cmd+Enter. */
   onRun: () => void;
+  /** An ended interview: the code is history, not editable. */
+  readOnly?: boolean;
   /** The selected lines (undefined when nothing is selected), e.g. to pin a note to code. */
   onSelectionChange?: (selection: CodeSelection | undefined) => void;
 }
@@ -23,7 +25,7 @@ export interface CodeSelection {
   excerpt: string;
 }
 
-export function CodeEditor({ text, awareness, language, onRun, onSelectionChange }: Props) {
+export function CodeEditor({ text, awareness, language, onRun, onSelectionChange, readOnly = false }: Props) {
   const [editor, setEditor] = useState<MonacoEditor.IStandaloneCodeEditor>();
   const onRunRef = useRef(onRun);
   onRunRef.current = onRun;
@@ -58,6 +60,7 @@ export function CodeEditor({ text, awareness, language, onRun, onSelectionChange
           scrollBeyondLastLine: false,
           tabSize: 4,
           fixedOverflowWidgets: true,
+          readOnly,
           // Enter always means a new line; Tab accepts a suggestion. Word-based suggestions pop up
           // while people type fast under pressure, and Enter silently swapped in a wrong word.
           acceptSuggestionOnEnter: 'off',

@@ -10,6 +10,7 @@ import { ProblemStatement } from '../problems/ProblemStatement.tsx';
 import { useActiveProblemId, useProblem } from '../problems/use-active-problem.ts';
 import { RunPanel } from '../run/RunPanel.tsx';
 import { useRuns } from '../run/use-runs.ts';
+import { Whiteboard } from '../whiteboard/Whiteboard.tsx';
 import { RoomHeader } from './RoomHeader.tsx';
 import { useConnectionStatus } from './use-connection-status.ts';
 import { useDisposable } from './use-disposable.ts';
@@ -74,6 +75,8 @@ function ConnectedRoom({ room, token, name, session, socket }: Props & { session
   const bufferName = activeProblemId ? problemBuffer(activeProblemId) : YDOC.codeText;
   const text = session.doc.getText(bufferName);
   const [codeSelection, setCodeSelection] = useState<CodeSelection>();
+  // Each person chooses what they look at; the editor stays mounted to keep its undo history.
+  const [view, setView] = useState<'code' | 'whiteboard'>('code');
 
   const run = useCallback(async () => {
     setRunBusy(true);
@@ -113,13 +116,23 @@ function ConnectedRoom({ room, token, name, session, socket }: Props & { session
       {presence.error && <p className="banner error" role="alert">{presence.error}</p>}
       <div className="workspace">
         {problem && <ProblemStatement problem={problem} />}
-        <CodeEditor
-          text={text}
-          awareness={session.provider.awareness}
-          language={language}
-          onRun={run}
-          onSelectionChange={isInterviewer ? setCodeSelection : undefined}
-        />
+        <div className="workspace-main">
+          <div className="view-switch" role="group" aria-label="View">
+            <button type="button" aria-pressed={view === 'code'} onClick={() => setView('code')}>Code</button>
+            <button type="button" aria-pressed={view === 'whiteboard'} onClick={() => setView('whiteboard')}>Whiteboard</button>
+          </div>
+          <div className="workspace-view" hidden={view !== 'code'}>
+            <CodeEditor
+              text={text}
+              awareness={session.provider.awareness}
+              language={language}
+              onRun={run}
+              onSelectionChange={isInterviewer ? setCodeSelection : undefined}
+              readOnly={room.endedAt !== null}
+            />
+          </div>
+          {view === 'whiteboard' && <Whiteboard doc={session.doc} awareness={session.provider.awareness} exportName={`whiteboard-${room.roomId}`} />}
+        </div>
         {isInterviewer ? (
           <InterviewerPanel
             roomId={room.roomId}

@@ -1,0 +1,138 @@
+// The shared board: Excalidraw bound to the room's Yjs document (yjs-scene-binding.ts) and
+// awareness (pointers). Loaded lazily by Whiteboard.tsx, so the code editor never waits for it.
+import './asset-path.ts';
+import '@excalidraw/excalidraw/index.css';
+import { CaptureUpdateAction, Excalidraw, convertToExcalidrawElements, getCommonBounds } from '@excalidraw/excalidraw';
+import type { ExcalidrawElement } from '@excalidraw/excalidraw/element/types';
+import type { ExcalidrawImperativeAPI } from '@excalidraw/excalidraw/types';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Awareness } from 'y-protocols/awareness';
+import type * as Y from 'yjs';
+import { YDOC } from '../../shared/room.ts';
+import type { WhiteboardElement } from './element-schema.ts';
+import { exportPng, exportSvg } from './export-image.ts';
+import { mergeIntoScene } from './merge-scene.ts';
+import { TEMPLATES } from './templates.ts';
+import { useWhiteboardPointers } from './use-whiteboard-pointers.ts';
+import { YjsSceneBinding } from './yjs-scene-binding.ts';
+
+export interface WhiteboardProps {
+  doc: Y.Doc;
+  awareness: Awareness;
+  /** File name of exports, without extension. */
+  exportName?: string;
+}
+
+/** Excalidraw's default hand-drawn font, used by template labels. */
+const TEMPLATE_FONT = 'Excalifont';
+
+// Validated elements are structurally Excalidraw elements; these casts are the boundary.
+const asExcalidraw = (elements: WhiteboardElement[]) => elements as unknown as ExcalidrawElement[];
+const asBoard = (elements: readonly ExcalidrawElement[]) => elements as unknown as WhiteboardElement[];
+
+export default function WhiteboardCanvas({ doc, awareness, exportName = 'whiteboard' }: WhiteboardProps) {
+  const [api, setApi] = useState<ExcalidrawImperativeAPI>();
+  const [binding, setBinding] = useState<YjsSceneBinding>();
+  const [stats, setStats] = useState({ count: 0, types: '' });
+  /** Elements Excalidraw itself shows (data-canvas-count), to check the canvas and the document agree. */
+  const [canvasCount, setCanvasCount] = useState(0);
+  const [exportError, setExportError] = useState<string>();
+  const apiRef = useRef<ExcalidrawImperativeAPI | undefined>(undefined);
+  apiRef.current = api;
+  const pointers = useWhiteboardPointers(awareness, api);
+
+  // The binding exists before Excalidraw mounts: Excalidraw replaces its scene with initialData
+  // once it has initialised, so the stored board must come through initialData, not updateScene.
+  useEffect(() => {
+    const bound = new YjsSceneBinding(doc.getMap(YDOC.whiteboardMap), {
+      onRemoteChange: (changed) => {
+        setStats(bound.stats());
+        const excalidraw = apiRef.current;
+        if (!excalidraw) return; // initialData will read them from the binding
+        const scene = asBoard(excalidraw.getSceneElementsIncludingDeleted());
+        // Remote edits never enter my undo history: undo stays per person.
+        excalidraw.updateScene({ elements: asExcalidraw(mergeIntoScene(scene, changed)), captureUpdate: CaptureUpdateAction.NEVER });
+      },
+      onRejectedLocal: (id, reason) => console.warn(`whiteboard element ${id} not shared: ${reason}`),
+    });
+    setBinding(bound);
+    setStats(bound.stats());
+    return () => {
+      setBinding(undefined);
+      bound.destroy();
+    };
+  }, [doc]);
+
+  const initialData = useCallback(() => ({ elements: binding ? asExcalidraw(binding.elements()) : [] }), [binding]);
+
+  const onChange = useCallback(
+    (elements: readonly ExcalidrawElement[]) => {
+      let shown = 0;
+      for (const element of elements) if (!element.isDeleted) shown += 1;
+      setCanvasCount(shown);
+      if (binding && binding.pushLocal(elements) > 0) setStats(binding.stats());
+    },
+    [binding],
+  );
+
+  const insertTemplate = async (id: string) => {
+    const template = TEMPLATES.find((t) => t.id === id);
+    if (!api || !template) return;
+    // Labels are measured when converted: with the font not loaded yet they would be cut short.
+    await document.fonts.load(`18px ${TEMPLATE_FONT}`).catch(() => undefined);
+    const existing = api.getSceneElements();
+    const [, minY, maxX] = existing.length > 0 ? getCommonBounds(existing) : [0, 0, -120];
+    const added = convertToExcalidrawElements(template.build(maxX + 120, minY), { regenerateIds: true });
+    api.updateScene({ elements: [...api.getSceneElementsIncludingDeleted(), ...added], captureUpdate: CaptureUpdateAction.IMMEDIATELY });
+    api.scrollToContent(added, { fitToContent: true });
+  };
+
+  const runExport = (kind: 'png' | 'svg') => {
+    if (!api) return;
+    setExportError(undefined);
+    (kind === 'png' ? exportPng : exportSvg)(api, exportName).catch(() => setExportError(`The ${kind.toUpperCase()} export failed.`));
+  };
+
+  return (
+    <div
+      className="whiteboard"
+      data-testid="whiteboard"
+      data-element-count={stats.count}
+      data-canvas-count={canvasCount}
+      data-element-types={stats.types}
+      data-remote-pointers={pointers.others.map((p) => p.name).join(',')}
+    >
+      <div className="whiteboard-toolbar">
+        <select aria-label="Insert template" value="" onChange={(e) => void insertTemplate(e.target.value)} disabled={!api}>
+          <option value="">Insert template…</option>
+          {TEMPLATES.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.label}
+            </option>
+          ))}
+        </select>
+        <button type="button" onClick={() => runExport('png')} disabled={!api}>
+          Export PNG
+        </button>
+        <button type="button" onClick={() => runExport('svg')} disabled={!api}>
+          Export SVG
+        </button>
+        {exportError && <span className="error" role="alert">{exportError}</span>}
+      </div>
+      <div className="whiteboard-canvas">
+        {binding && (
+          <Excalidraw
+            key={binding.origin.id}
+            initialData={initialData}
+            excalidrawAPI={setApi}
+            onChange={onChange}
+            onPointerUpdate={pointers.onPointerUpdate}
+            isCollaborating
+            theme="dark"
+            UIOptions={{ canvasActions: { loadScene: false, saveToActiveFile: false } }}
+          />
+        )}
+      </div>
+    </div>
+  );
+}
