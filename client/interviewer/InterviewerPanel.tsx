@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import type { CandidateProblem } from '../../shared/problem.ts';
+import type * as Y from 'yjs';
 import type { RoomSocket } from '../net/room-socket.ts';
 import { Agenda } from './Agenda.tsx';
 import { ProblemBank } from './ProblemBank.tsx';
@@ -19,10 +20,12 @@ interface Props {
   onProblemUsed: () => void;
   runPanel: ReactNode;
   socket: RoomSocket;
+  /** The room's shared document (the report attaches the whiteboard's drawing from it). */
+  doc: Y.Doc;
 }
 
 /** The interviewer's side of the room. Never rendered for a candidate, and the server refuses them its data anyway. */
-export function InterviewerPanel({ roomId, token, name, ended, usedProblems, evidence, onProblemUsed, runPanel, socket }: Props) {
+export function InterviewerPanel({ roomId, token, name, ended, usedProblems, evidence, onProblemUsed, runPanel, socket, doc }: Props) {
   const [tab, setTab] = useState<Tab>('Run');
   return (
     <aside className="side-panel">
@@ -50,7 +53,7 @@ export function InterviewerPanel({ roomId, token, name, ended, usedProblems, evi
         <div hidden={tab !== 'Scorecard'}>
           <ScorecardPanel roomId={roomId} token={token} name={name} problems={usedProblems} evidence={evidence} />
         </div>
-        {tab === 'Room' && <RoomAdmin roomId={roomId} token={token} ended={ended} />}
+        {tab === 'Room' && <RoomAdmin roomId={roomId} token={token} ended={ended} doc={doc} />}
       </div>
     </aside>
   );

@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import { ApiError, api } from '../net/api.ts';
 import { absoluteLink } from '../net/room-link.ts';
+import type * as Y from 'yjs';
 import { CopyLink } from '../home/CopyLink.tsx';
+import { boardSvg } from '../whiteboard/board-svg.ts';
 
 function saveBlob(blob: Blob, filename: string) {
   const url = URL.createObjectURL(blob);
@@ -11,7 +13,13 @@ function saveBlob(blob: Blob, filename: string) {
 }
 
 /** Links for the panel and the candidate, ending the interview, and the report. */
-export function RoomAdmin({ roomId, token, ended }: { roomId: string; token: string; ended: boolean }) {
+/** Stores the board's current drawing so the report shows it (the export needs this browser). */
+async function attachBoard(doc: Y.Doc, roomId: string, token: string): Promise<void> {
+  const svg = await boardSvg(doc);
+  if (svg) await api.saveWhiteboardSvg(roomId, token, svg);
+}
+
+export function RoomAdmin({ roomId, token, ended, doc }: { roomId: string; token: string; ended: boolean; doc: Y.Doc }) {
   const [coInterviewerUrl, setCoInterviewerUrl] = useState<string>();
   const [candidateUrl, setCandidateUrl] = useState<string>();
   const [error, setError] = useState<string>();
@@ -29,7 +37,15 @@ export function RoomAdmin({ roomId, token, ended }: { roomId: string; token: str
     <div className="room-admin">
       <h4>Report</h4>
       <div className="button-row">
-        <button type="button" onClick={() => void attempt(async () => saveBlob(await api.downloadReport(roomId, token, 'html'), `interview-${roomId}.html`))}>
+        <button
+          type="button"
+          onClick={() =>
+            void attempt(async () => {
+              await attachBoard(doc, roomId, token);
+              saveBlob(await api.downloadReport(roomId, token, 'html'), `interview-${roomId}.html`);
+            })
+          }
+        >
           Download report (HTML, prints to PDF)
         </button>
         <button type="button" onClick={() => void attempt(async () => saveBlob(await api.downloadReport(roomId, token, 'md'), `interview-${roomId}.md`))}>

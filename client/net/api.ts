@@ -25,7 +25,7 @@ async function request<T>(path: string, init: RequestInit & { token?: string } =
 async function send(path: string, init: RequestInit & { token?: string } = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   if (init.token) headers.set('Authorization', `Bearer ${init.token}`);
-  if (init.body) headers.set('Content-Type', 'application/json');
+  if (init.body && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
   let response: Response;
   try {
     response = await fetch(path, { ...init, headers });
@@ -73,6 +73,8 @@ export const api = {
     request<{ candidateToken: string; candidateUrl: string }>(`${room(roomId)}/candidate-link`, { method: 'POST', token }),
   deleteRoom: async (roomId: string, token: string) => void (await send(room(roomId), { method: 'DELETE', token })),
   endInterview: (roomId: string, token: string) => request<{ endedAt: string }>(`${room(roomId)}/end`, { method: 'POST', token }),
+  saveWhiteboardSvg: async (roomId: string, token: string, svg: string) =>
+    void (await send(`${room(roomId)}/whiteboard.svg`, { method: 'PUT', token, body: svg, headers: { 'Content-Type': 'image/svg+xml' } })),
   /** The report as a file: fetched with the Bearer header, never a token in a URL. */
   downloadReport: async (roomId: string, token: string, format: 'md' | 'html' | 'json') =>
     (await send(`${room(roomId)}/report?format=${format}`, { token })).blob(),

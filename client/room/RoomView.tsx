@@ -144,6 +144,7 @@ function ConnectedRoom({ room, token, name, session, socket }: Props & { session
             onProblemUsed={roomProblems.refresh}
             runPanel={runPanel}
             socket={socket}
+            doc={session.doc}
           />
         ) : (
           <aside className="side-panel">{runPanel}</aside>

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import express, { Router } from 'express';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
 import type { Store } from '../persistence/store.ts';
@@ -13,6 +13,8 @@ import { HttpError } from './http-error.ts';
 import { requireRoomAccess } from './room-access.ts';
 
 const formatSchema = z.enum(['json', 'md', 'html']).default('json');
+/** Fonts are inlined, so a rendering is large; this still bounds what a client can store. */
+const WHITEBOARD_SVG_MAX_BYTES = 8 * 1024 * 1024;
 
 export function reportRouter(options: {
   rooms: RoomService;
@@ -49,6 +51,24 @@ export function reportRouter(options: {
       res.json(report);
     }
   });
+
+  /**
+   * The whiteboard's rendering for the report, made by an interviewer's browser (the export
+   * needs a DOM). It is shown in the report as an <img>, so scripts in it never run.
+   */
+  router.put(
+    '/api/rooms/:roomId/whiteboard.svg',
+    express.text({ type: 'image/svg+xml', limit: WHITEBOARD_SVG_MAX_BYTES }),
+    async (req, res) => {
+      const { room } = await requireRoomAccess(rooms, req, config.TRUST_PROXY, 'interviewer');
+      const svg: unknown = req.body;
+      if (typeof svg !== 'string' || !/^\s*(<\?xml[^>]*>\s*)?<svg[\s>]/.test(svg)) {
+        throw new HttpError('bad_request', 'Send the board as an SVG document with "Content-Type: image/svg+xml".');
+      }
+      await options.store.saveWhiteboardSvg(room.id, svg, Date.now());
+      res.status(204).end();
+    },
+  );
 
   /** The rooms on this server, for whoever holds ROOM_CREATE_KEY. */
   router.get('/api/rooms', async (req, res) => {

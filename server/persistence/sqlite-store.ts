@@ -59,6 +59,11 @@ CREATE TABLE IF NOT EXISTS scorecard_amendments (
   text TEXT NOT NULL,
   at_ms INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS whiteboard_renderings (
+  room_id TEXT PRIMARY KEY REFERENCES rooms(id) ON DELETE CASCADE,
+  svg TEXT NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS runs (
   run_id TEXT PRIMARY KEY,
   room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
@@ -154,6 +159,11 @@ export function openSqliteStore(dataDir: string, synchronous: 'NORMAL' | 'FULL' 
   const selectAmendments = db.prepare<[string, string], { text: string; at_ms: number }>(
     'SELECT text, at_ms FROM scorecard_amendments WHERE room_id = ? AND interviewer_id = ? ORDER BY at_ms, rowid',
   );
+  const upsertSvg = db.prepare(
+    `INSERT INTO whiteboard_renderings (room_id, svg, updated_at_ms) VALUES (?, ?, ?)
+     ON CONFLICT(room_id) DO UPDATE SET svg = excluded.svg, updated_at_ms = excluded.updated_at_ms`,
+  );
+  const selectSvg = db.prepare<[string], { svg: string }>('SELECT svg FROM whiteboard_renderings WHERE room_id = ?');
   const selectRunResults = db.prepare<[string], { result_json: string }>('SELECT result_json FROM runs WHERE room_id = ? ORDER BY started_at, rowid');
   const toScorecard = (roomId: string, row: ScorecardRow): Scorecard => ({
     interviewerId: row.interviewer_id,
@@ -246,6 +256,12 @@ export function openSqliteStore(dataDir: string, synchronous: 'NORMAL' | 'FULL' 
     },
     async listScorecards(roomId) {
       return selectScorecards.all(roomId).map((row) => toScorecard(roomId, row));
+    },
+    async saveWhiteboardSvg(roomId, svg, atMs) {
+      upsertSvg.run(roomId, svg, atMs);
+    },
+    async getWhiteboardSvg(roomId) {
+      return selectSvg.get(roomId)?.svg;
     },
     async listRunResults(roomId) {
       return selectRunResults.all(roomId).map((row) => JSON.parse(row.result_json) as RunResult);

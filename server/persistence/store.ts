@@ -62,6 +62,9 @@ export interface Store {
   /** Appends a change made after submitting; the submitted card is never overwritten. */
   addAmendment(roomId: string, interviewerId: string, text: string, atMs: number): Promise<void>;
   listScorecards(roomId: string): Promise<Scorecard[]>;
+  /** The latest rendering of the room's whiteboard as SVG (for the report). */
+  saveWhiteboardSvg(roomId: string, svg: string, atMs: number): Promise<void>;
+  getWhiteboardSvg(roomId: string): Promise<string | undefined>;
   /** Full results of a room's runs, oldest first (for the report). */
   listRunResults(roomId: string): Promise<RunResult[]>;
   /** Durably appends an update; resolves with its sequence number once it is safe to relay. */

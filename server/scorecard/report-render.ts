@@ -16,6 +16,7 @@ export function reportMarkdown(report: InterviewReport): string {
     const tests = run.tests ? `, tests ${run.tests.passed}/${run.tests.total}` : '';
     lines.push(`- ${run.language}: ${run.status} in ${run.durationMs} ms${tests}${run.problemId ? ` (${run.problemId})` : ''}`);
   }
+  if (report.whiteboardSvg) lines.push('', '## Whiteboard', '', 'The drawing is in the HTML and JSON forms of this report.');
   lines.push('', '## Scorecards', '');
   for (const card of report.scorecards) {
     const r = card.recommendation;
@@ -61,7 +62,7 @@ ${card.amendments.map((a) => `<p class="amendment">Amendment ${e(a.at)}: ${e(a.t
 body{font-family:system-ui,'DejaVu Sans',sans-serif;max-width:900px;margin:2rem auto;padding:0 1rem;color:#111}
 pre{background:#f4f4f5;padding:.6rem;white-space:pre-wrap;font-size:.8rem;border-radius:4px}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left}
-.card{border-top:2px solid #ddd;margin-top:1rem}.verdict{font-size:1.1rem}
+.card{border-top:2px solid #ddd;margin-top:1rem}.board{max-width:100%;border:1px solid #ddd}.verdict{font-size:1.1rem}
 @media print{body{margin:0}section,pre{break-inside:avoid}}
 </style></head><body>
 <h1>Interview report: ${e(report.room.title)}</h1>
@@ -71,7 +72,7 @@ table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem;t
 <h2>Runs (${report.runs.length})</h2><ul>${report.runs
     .map((run) => `<li id="run-${e(run.runId)}">${e(run.language)}: ${e(run.status)} in ${run.durationMs} ms${run.tests ? `, tests ${run.tests.passed}/${run.tests.total}` : ''}</li>`)
     .join('')}</ul>
-${report.whiteboardSvg ? `<h2>Whiteboard</h2>${report.whiteboardSvg}` : ''}
+${report.whiteboardSvg ? `<h2>Whiteboard</h2><img class="board" alt="The room's whiteboard" src="data:image/svg+xml;base64,${Buffer.from(report.whiteboardSvg).toString('base64')}">` : ''}
 <h2>Scorecards</h2>${cards || '<p>No scorecard yet.</p>'}
 </body></html>`;
 }

@@ -51,7 +51,7 @@ export async function buildReport(options: {
     problems: used.map((p) => ({ id: p.meta.id, title: p.meta.title, kind: p.meta.kind, difficulty: p.meta.difficulty })),
     code: await finalCode(options.registry, options.room.roomId),
     runs: (await options.store.listRunResults(options.room.roomId)).map(({ images: _images, ...run }) => run),
-    whiteboardSvg: null,
+    whiteboardSvg: (await options.store.getWhiteboardSvg(options.room.roomId)) ?? null,
     scorecards: options.scorecards,
     scale: options.kit.scale,
   };

@@ -152,4 +152,24 @@ describe.skipIf(!requireProgram(CHROMIUM))('two browsers share the whiteboard', 
     expect(fresh.externalRequests).toEqual([]);
     await fresh.context.close();
   });
+
+  test("the interviewer's report includes the board's drawing", async () => {
+    await pageA.getByRole('tab', { name: 'Room' }).click();
+    const [download] = await Promise.all([
+      // If the download never comes, say what the panel reported instead.
+      pageA.waitForEvent('download', { timeout: 20_000 }).catch(async () => {
+        throw new Error(`no report download; the panel says: ${(await pageA.getByRole('alert').allInnerTexts()).join(' ')}`);
+      }),
+      pageA.getByRole('button', { name: /Download report/ }).click(),
+    ]);
+    const file = path.join(ARTIFACTS, 'whiteboard-report.html');
+    await download.saveAs(file);
+    const html = fs.readFileSync(file, 'utf8');
+    const image = html.match(/<img class="board"[^>]*src="data:image\/svg\+xml;base64,([^"]+)"/);
+    expect(image).not.toBeNull();
+    const svg = Buffer.from(image![1]!, 'base64').toString('utf8');
+    expect(svg).toMatch(/^<svg[\s>]/);
+    expect(svg).toContain('<path'); // the drawn shapes, not an empty canvas
+    expect(interviewer.externalRequests).toEqual([]);
+  });
 });

@@ -158,3 +158,20 @@ describe('an ended interview', () => {
     for (const client of [writer, reader, fresh]) client.destroy();
   });
 });
+
+describe("the whiteboard's rendering in the report", () => {
+  test('an interviewer stores it, the report shows it as an image, candidates and non-SVG bodies are refused', async () => {
+    const room = await createRoom(server.httpUrl);
+    const put = (token: string, body: string, type = 'image/svg+xml') =>
+      fetch(`${server.httpUrl}/api/rooms/${room.roomId}/whiteboard.svg`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': type }, body });
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/><script>alert(1)</script></svg>';
+    expect((await put(room.candidateToken, svg)).status).toBe(403);
+    expect((await put(room.interviewerToken, 'not an svg')).status).toBe(400);
+    expect((await put(room.interviewerToken, svg, 'text/plain')).status).toBe(400);
+    expect((await put(room.interviewerToken, svg)).status).toBe(204);
+    const html = await (await fetch(`${server.httpUrl}/api/rooms/${room.roomId}/report?format=html`, { headers: { authorization: `Bearer ${room.interviewerToken}` } })).text();
+    // Embedded as an <img>, where scripts inside the SVG never run.
+    expect(html).toContain(`src="data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}"`);
+    expect(html).not.toContain('<script>');
+  });
+});
