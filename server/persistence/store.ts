@@ -69,6 +69,8 @@ export interface Store {
   listRunResults(roomId: string): Promise<RunResult[]>;
   /** Durably appends an update; resolves with its sequence number once it is safe to relay. */
   appendUpdate(roomId: string, update: Uint8Array, actor: string, atMs: number): Promise<number>;
+  /** Writes any batched updates now (before a sync answer shows them to someone). */
+  flushPending(): void;
   loadDocState(roomId: string): Promise<StoredDocState>;
   saveSnapshot(roomId: string, snapshot: DocSnapshot, atMs: number): Promise<void>;
   /** Every logged update of a room (for replay and tests). */

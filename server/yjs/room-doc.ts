@@ -81,6 +81,8 @@ export class RoomDoc {
   handle(connection: YjsConnection, message: IncomingMessage): void {
     switch (message.kind) {
       case 'sync-step1':
+        // A sync answer acknowledges everything in it: nothing unstored may be in it.
+        this.store.flushPending();
         connection.send(encodeSyncStep2(this.doc, message.stateVector));
         return;
       case 'sync-update':
