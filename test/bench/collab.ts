@@ -2,12 +2,13 @@
 // same run, under the same typing load. Each server runs alone in a fresh child process
 // pinned to core 0; this process (the load generator) pins itself to core 1. Prints Markdown
 // tables and writes them to test/artifacts/bench-collab.md. Options: `-- --help`.
+import { parseOrExit } from './cli-settings.ts';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runLightLoad } from './light-load.ts';
-import { OptionsError, parseOptions, usage, type BenchOptions } from './options.ts';
+import { parseOptions, usage, type BenchOptions } from './options.ts';
 import { leastDisturbed, type LoadResult, type PhaseOptions } from './phase.ts';
 import { runProviderLoad } from './provider-load.ts';
 import { LEGEND, loadTable, syncTable } from './report.ts';
@@ -22,18 +23,7 @@ const NPROC = os.availableParallelism();
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
 function parse(): { options: BenchOptions; given: string[] } {
-  try {
-    const parsed = parseOptions(process.argv.slice(2));
-    if (parsed.help) {
-      console.log(usage());
-      process.exit(0);
-    }
-    return parsed;
-  } catch (error) {
-    if (!(error instanceof OptionsError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) throw error;
-    console.error(`${(error as Error).message}\n\n${usage()}`);
-    process.exit(2);
-  }
+  return parseOrExit(() => parseOptions(process.argv.slice(2)), usage);
 }
 
 /** Pins every thread of this process to the generator core; false when that is not possible. */

@@ -1,6 +1,6 @@
 // Benchmark settings: `--name=value` on the command line, else BENCH_NAME in the
 // environment (e.g. --light-rooms=100,250 or BENCH_LIGHT_ROOMS=100,250), else the default.
-import { parseArgs } from 'node:util';
+import { OptionsError, numbers, one, settingsReader, subset } from './cli-settings.ts';
 import { SERVER_KINDS, type ServerKind } from './servers.ts';
 
 export const MODES = ['provider', 'light', 'sync'] as const;
@@ -42,40 +42,9 @@ const SPEC = {
   out: { default: 'test/artifacts/bench-collab.md', help: 'Markdown report file' },
 } as const;
 
-type Key = keyof typeof SPEC;
-
-export const envName = (key: string): string => `BENCH_${key.toUpperCase().replaceAll('-', '_')}`;
-
-export function usage(): string {
-  const lines = Object.entries(SPEC).map(([key, spec]) => `  --${key}=…  (${envName(key)}, default ${spec.default || 'none'}): ${spec.help}`);
-  return `npm run bench:collab -- [options]\n${lines.join('\n')}`;
-}
-
-export class OptionsError extends Error {}
-
-function numbers(key: Key, text: string, min: number, max: number, integer = true): number[] {
-  const values = text.split(',').map((part) => Number(part.trim()));
-  for (const value of values) {
-    if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-      throw new OptionsError(`--${key}: "${text}" is not a list of ${integer ? 'integers' : 'numbers'} in [${min}, ${max}]`);
-    }
-  }
-  return values;
-}
-
-const one = (key: Key, text: string, min: number, max: number, integer = false): number => {
-  const values = numbers(key, text, min, max, integer);
-  if (values.length !== 1) throw new OptionsError(`--${key}: one value expected, got "${text}"`);
-  return values[0] as number;
-};
-
-function subset<T extends string>(key: Key, text: string, allowed: readonly T[]): T[] {
-  const values = text.split(',').map((part) => part.trim()).filter(Boolean);
-  for (const value of values) {
-    if (!allowed.includes(value as T)) throw new OptionsError(`--${key}: "${value}" is not one of ${allowed.join(', ')}`);
-  }
-  return values as T[];
-}
+const settings = settingsReader(SPEC, 'BENCH_', 'npm run bench:collab');
+export const { envName, usage } = settings;
+export { OptionsError };
 
 export interface ParsedOptions {
   options: BenchOptions;
@@ -85,44 +54,23 @@ export interface ParsedOptions {
 }
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): ParsedOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ...Object.fromEntries(Object.keys(SPEC).map((key) => [key, { type: 'string' as const }])),
-      help: { type: 'boolean' as const },
-    },
-    strict: true,
-  }) as { values: Record<string, string | boolean | undefined> };
-  const given: string[] = [];
-  const raw = (key: Key): string => {
-    const fromArgs = values[key];
-    if (typeof fromArgs === 'string') {
-      given.push(`--${key}=${fromArgs}`);
-      return fromArgs;
-    }
-    const fromEnv = env[envName(key)];
-    if (fromEnv !== undefined) {
-      given.push(`${envName(key)}=${fromEnv}`);
-      return fromEnv;
-    }
-    return SPEC[key].default;
-  };
+  const { raw, help, given } = settings.read(argv, env);
   const options: BenchOptions = {
     modes: subset('modes', raw('modes'), MODES),
     servers: subset('servers', raw('servers'), SERVER_KINDS),
     providerRooms: numbers('provider-rooms', raw('provider-rooms'), 1, 2000),
     lightRooms: numbers('light-rooms', raw('light-rooms'), 1, 5000),
-    rate: one('rate', raw('rate'), 0.1, 100),
-    durationS: one('duration', raw('duration'), 1, 600),
-    warmupS: one('warmup', raw('warmup'), 0, 600),
-    drainS: one('drain', raw('drain'), 0.1, 600),
-    repeat: one('repeat', raw('repeat'), 1, 20, true),
-    syncConnections: one('sync-connections', raw('sync-connections'), 1, 1000, true),
-    syncKb: one('sync-kb', raw('sync-kb'), 1, 100_000),
-    timeoutMin: one('timeout', raw('timeout'), 1, 24 * 60),
+    rate: one('rate', raw('rate'), 0.1, 100, false),
+    durationS: one('duration', raw('duration'), 1, 600, false),
+    warmupS: one('warmup', raw('warmup'), 0, 600, false),
+    drainS: one('drain', raw('drain'), 0.1, 600, false),
+    repeat: one('repeat', raw('repeat'), 1, 20),
+    syncConnections: one('sync-connections', raw('sync-connections'), 1, 1000),
+    syncKb: one('sync-kb', raw('sync-kb'), 1, 100_000, false),
+    timeoutMin: one('timeout', raw('timeout'), 1, 24 * 60, false),
     cpuProfDir: raw('cpu-prof-dir'),
     out: raw('out'),
   };
   if (options.warmupS >= options.durationS) throw new OptionsError('--warmup must be shorter than --duration');
-  return { options, help: values.help === true, given };
+  return { options, help, given };
 }

@@ -1,30 +1,20 @@
 // npm run bench:runs — Run latency and throughput over HTTP against the real server, cold
 // (no warm pool) and warm, next to the same programs run without any sandbox.
 // Settings: npm run bench:runs -- --help
+import { parseOrExit } from '../cli-settings.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseConfig } from '../../../server/config.ts';
 import { REPO_ROOT } from '../../helpers/server.ts';
 import { describeMachine, loadAverage } from './machine.ts';
-import { OptionsError, parseOptions, usage, type RunsBenchOptions } from './options.ts';
+import { parseOptions, usage, type RunsBenchOptions } from './options.ts';
 import { measureMode, type Measured } from './phases.ts';
 import { reportDocument } from './report-document.ts';
 
 const EXIT_GRACE_MS = 10_000;
 
 function parse(): { options: RunsBenchOptions; given: string[] } {
-  try {
-    const parsed = parseOptions(process.argv.slice(2));
-    if (parsed.help) {
-      console.log(usage());
-      process.exit(0);
-    }
-    return parsed;
-  } catch (error) {
-    if (!(error instanceof OptionsError) && !(error instanceof TypeError)) throw error;
-    console.error(`${error.message}\n\n${usage()}`);
-    process.exit(2);
-  }
+  return parseOrExit(() => parseOptions(process.argv.slice(2)), usage);
 }
 
 /** Aborts on the time limit or the first Ctrl-C (the second one exits at once). */

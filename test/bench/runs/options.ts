@@ -1,6 +1,6 @@
 // Settings of `npm run bench:runs`: `--name=value` on the command line, else BENCH_RUNS_NAME in
 // the environment (e.g. --rooms=2,8 or BENCH_RUNS_ROOMS=2,8), else the default.
-import { parseArgs } from 'node:util';
+import { OptionsError, numbers, one, settingsReader, subset } from '../cli-settings.ts';
 import { PROGRAM_IDS, type ProgramId } from './programs.ts';
 
 export const MODES = ['unsandboxed', 'cold', 'warm'] as const;
@@ -43,40 +43,10 @@ const SPEC = {
   out: { default: 'test/artifacts/bench-runs.md', help: 'Markdown report file' },
 } as const;
 
-type Key = keyof typeof SPEC;
 
-export const envName = (key: string): string => `BENCH_RUNS_${key.toUpperCase().replaceAll('-', '_')}`;
-
-export class OptionsError extends Error {}
-
-export function usage(): string {
-  const lines = Object.entries(SPEC).map(([key, spec]) => `  --${key}=…  (${envName(key)}, default "${spec.default}"): ${spec.help}`);
-  return `npm run bench:runs -- [options]\n${lines.join('\n')}`;
-}
-
-function integers(key: Key, text: string, min: number, max: number): number[] {
-  const values = text.split(',').map((part) => part.trim()).filter(Boolean).map(Number);
-  for (const value of values) {
-    if (!Number.isInteger(value) || value < min || value > max) {
-      throw new OptionsError(`--${key}: "${text}" is not a list of integers in [${min}, ${max}]`);
-    }
-  }
-  return values;
-}
-
-function integer(key: Key, text: string, min: number, max: number): number {
-  const values = integers(key, text, min, max);
-  if (values.length !== 1) throw new OptionsError(`--${key}: one value expected, got "${text}"`);
-  return values[0]!;
-}
-
-function subset<T extends string>(key: Key, text: string, allowed: readonly T[]): T[] {
-  const values = text.split(',').map((part) => part.trim()).filter(Boolean);
-  for (const value of values) {
-    if (!allowed.includes(value as T)) throw new OptionsError(`--${key}: "${value}" is not one of ${allowed.join(', ')}`);
-  }
-  return values as T[];
-}
+const settings = settingsReader(SPEC, 'BENCH_RUNS_', 'npm run bench:runs');
+export const { envName, usage } = settings;
+export { OptionsError };
 
 export interface ParsedOptions {
   options: RunsBenchOptions;
@@ -86,42 +56,21 @@ export interface ParsedOptions {
 }
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): ParsedOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ...Object.fromEntries(Object.keys(SPEC).map((key) => [key, { type: 'string' as const }])),
-      help: { type: 'boolean' as const },
-    },
-    strict: true,
-  }) as { values: Record<string, string | boolean | undefined> };
-  const given: string[] = [];
-  const raw = (key: Key): string => {
-    const fromArgs = values[key];
-    if (typeof fromArgs === 'string') {
-      given.push(`--${key}=${fromArgs}`);
-      return fromArgs;
-    }
-    const fromEnv = env[envName(key)];
-    if (fromEnv !== undefined) {
-      given.push(`${envName(key)}=${fromEnv}`);
-      return fromEnv;
-    }
-    return SPEC[key].default;
-  };
+  const { raw, help, given } = settings.read(argv, env);
   const server = subset('server', raw('server'), SERVER_KINDS);
   if (server.length !== 1) throw new OptionsError('--server: one of in-process, process');
   const options: RunsBenchOptions = {
     modes: subset('modes', raw('modes'), MODES),
     programs: subset('programs', raw('programs'), PROGRAM_IDS),
-    runs: integer('runs', raw('runs'), 2, 10_000),
-    rooms: integers('rooms', raw('rooms'), 1, 256),
-    roomRuns: integer('room-runs', raw('room-runs'), 1, 10_000),
-    poolSize: integer('pool-size', raw('pool-size'), 1, 16),
-    poolWaitS: integer('pool-wait', raw('pool-wait'), 1, 600),
-    requestTimeoutS: integer('request-timeout', raw('request-timeout'), 1, 3600),
+    runs: one('runs', raw('runs'), 2, 10_000),
+    rooms: numbers('rooms', raw('rooms'), 1, 256),
+    roomRuns: one('room-runs', raw('room-runs'), 1, 10_000),
+    poolSize: one('pool-size', raw('pool-size'), 1, 16),
+    poolWaitS: one('pool-wait', raw('pool-wait'), 1, 600),
+    requestTimeoutS: one('request-timeout', raw('request-timeout'), 1, 3600),
     server: server[0]!,
-    timeoutMin: integer('timeout', raw('timeout'), 1, 24 * 60),
+    timeoutMin: one('timeout', raw('timeout'), 1, 24 * 60),
     out: raw('out'),
   };
-  return { options, help: values.help === true, given };
+  return { options, help, given };
 }
