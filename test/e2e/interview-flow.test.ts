@@ -3,10 +3,10 @@
 // interviewer scores, submits and downloads the report.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { editorText, joinRoom, launchChromium, newOfflineContext, type OfflineContext } from '../helpers/browser.ts';
-import { REPO_ROOT, createRoom, startTestServer, type TestServer } from '../helpers/server.ts';
+import { editorText, openTwoBrowserRoom, type TwoBrowserRoom } from '../helpers/browser.ts';
+import { REPO_ROOT } from '../helpers/server.ts';
 import { BWRAP, CHROMIUM, requireProgram } from '../helpers/system.ts';
 
 const ready = [CHROMIUM, BWRAP].map(requireProgram).every(Boolean);
@@ -14,30 +14,26 @@ const ARTIFACTS = path.join(REPO_ROOT, 'test/artifacts');
 
 
 describe.skipIf(!ready)('a scored interview from the bank', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let contexts: OfflineContext[];
+  let fixture: TwoBrowserRoom;
   let interviewer: Page;
   let candidate: Page;
 
   beforeAll(async () => {
-    server = await startTestServer({ RUN_WARM_POOL_SIZE: '1' });
-    const room = await createRoom(server.httpUrl, { title: 'ML engineer onsite' });
-    browser = await launchChromium();
-    contexts = [await newOfflineContext(browser), await newOfflineContext(browser)];
-    contexts[0]!.context.setDefaultTimeout(15_000);
-    contexts[1]!.context.setDefaultTimeout(15_000);
-    interviewer = await contexts[0]!.context.newPage();
-    candidate = await contexts[1]!.context.newPage();
-    await joinRoom(interviewer, `${server.httpUrl}${room.interviewerUrl}`, 'Ines');
-    await candidate.goto(`${server.httpUrl}${room.candidateUrl}`);
-    expect(await candidate.getByTestId('privacy-notice').innerText()).toContain('keystroke history');
-    await joinRoom(candidate, `${server.httpUrl}${room.candidateUrl}`, 'Cleo');
+    fixture = await openTwoBrowserRoom({ title: 'ML engineer onsite', names: ['Ines', 'Cleo'], serverEnv: { RUN_WARM_POOL_SIZE: '1' } });
+    interviewer = fixture.interviewer.page;
+    candidate = fixture.candidate.page;
+    for (const { context } of [fixture.interviewer, fixture.candidate]) context.setDefaultTimeout(15_000);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+  afterAll(async () => fixture?.close());
+
+  test("the candidate's join screen says what the room records", async () => {
+    const page = await fixture.candidate.context.newPage();
+    await page.goto(`${fixture.server.httpUrl}${fixture.room.candidateUrl}`);
+    await page.evaluate(() => localStorage.clear()); // no remembered name: the join screen shows
+    await page.reload();
+    expect(await page.getByTestId('privacy-notice').innerText()).toContain('keystroke history');
+    await page.close();
   });
 
   test('the interviewer previews a question with its rubric and uses it; the candidate sees statement and starter only', async () => {
@@ -91,6 +87,6 @@ describe.skipIf(!ready)('a scored interview from the bank', () => {
     expect(report).toContain('ML engineer onsite');
     expect(report).toContain('Explained ties and the zero-IDCG case clearly.');
     expect(report).toContain('Recommendation: <b>Hire</b>');
-    for (const { externalRequests } of contexts) expect(externalRequests).toEqual([]);
+    for (const { externalRequests } of [fixture.interviewer, fixture.candidate]) expect(externalRequests).toEqual([]);
   });
 });

@@ -75,7 +75,7 @@ describe.skipIf(!requireProgram(CHROMIUM))('two browsers co-edit a room', () => 
       await expect.poll(() => editorText(page)).toContain('beta = 2');
     }
     // Converged: both show the same text (polled, the last keystrokes may still be in flight).
-    await expect.poll(async () => (await editorText(pageA)) === (await editorText(pageB))).toBe(true);
+    await expect.poll(async () => (await editorText(pageA)) === (await editorText(pageB)), { timeout: 10_000 }).toBe(true);
   });
 
   test("each sees the other's cursor labelled with their name", async () => {

@@ -2,37 +2,27 @@
 // including a matplotlib figure, and the run appears in both histories.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { editorText, joinRoom, launchChromium, newOfflineContext, type OfflineContext } from '../helpers/browser.ts';
-import { REPO_ROOT, createRoom, startTestServer, type TestServer } from '../helpers/server.ts';
+import { editorText, openTwoBrowserRoom, type TwoBrowserRoom } from '../helpers/browser.ts';
+import { REPO_ROOT } from '../helpers/server.ts';
 import { BWRAP, CHROMIUM, PYTHON_MATPLOTLIB, requireProgram } from '../helpers/system.ts';
 
 const ready = [CHROMIUM, BWRAP, PYTHON_MATPLOTLIB].map(requireProgram).every(Boolean);
 
 
 describe.skipIf(!ready)('the Run button in two browsers', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let contexts: OfflineContext[];
+  let fixture: TwoBrowserRoom;
   let interviewer: Page;
   let candidate: Page;
 
   beforeAll(async () => {
-    server = await startTestServer({ RUN_WARM_POOL_SIZE: '1', CLIENT_DIST_DIR: path.join(REPO_ROOT, 'dist/client') });
-    const room = await createRoom(server.httpUrl, { title: 'Run drill', language: 'python' });
-    browser = await launchChromium();
-    contexts = [await newOfflineContext(browser), await newOfflineContext(browser)];
-    interviewer = await contexts[0]!.context.newPage();
-    candidate = await contexts[1]!.context.newPage();
-    await joinRoom(interviewer, `${server.httpUrl}${room.interviewerUrl}`, 'Iris');
-    await joinRoom(candidate, `${server.httpUrl}${room.candidateUrl}`, 'Cam');
+    fixture = await openTwoBrowserRoom({ title: 'Run drill', language: 'python', names: ['Iris', 'Cam'], serverEnv: { RUN_WARM_POOL_SIZE: '1' } });
+    interviewer = fixture.interviewer.page;
+    candidate = fixture.candidate.page;
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(async () => fixture?.close());
 
   test('the candidate runs code with Ctrl+Enter and both see streamed output and the result', async () => {
     await candidate.locator('.monaco-editor .view-lines').click();
@@ -71,6 +61,6 @@ describe.skipIf(!ready)('the Run button in two browsers', () => {
     }
     fs.mkdirSync(path.join(REPO_ROOT, 'test/artifacts'), { recursive: true });
     await candidate.screenshot({ path: path.join(REPO_ROOT, 'test/artifacts/run-candidate.png') });
-    for (const { externalRequests } of contexts) expect(externalRequests).toEqual([]);
+    for (const { externalRequests } of [fixture.interviewer, fixture.candidate]) expect(externalRequests).toEqual([]);
   });
 });

@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { joinRoom, launchChromium, newOfflineContext, type OfflineContext } from '../helpers/browser.ts';
-import { REPO_ROOT, createRoom, startTestServer, type TestServer } from '../helpers/server.ts';
+import { joinRoom, newOfflineContext, openTwoBrowserRoom, type OfflineContext, type TwoBrowserRoom } from '../helpers/browser.ts';
+import { REPO_ROOT } from '../helpers/server.ts';
 import { CHROMIUM, requireProgram } from '../helpers/system.ts';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test/artifacts');
@@ -35,7 +35,7 @@ async function drag(page: Page, from: [number, number], to: [number, number]) {
 }
 
 describe.skipIf(!requireProgram(CHROMIUM))('two browsers share the whiteboard', () => {
-  let server: TestServer;
+  let fixture: TwoBrowserRoom;
   let browser: Browser;
   let interviewer: OfflineContext;
   let candidate: OfflineContext;
@@ -43,22 +43,13 @@ describe.skipIf(!requireProgram(CHROMIUM))('two browsers share the whiteboard', 
   let pageB: Page;
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(REPO_ROOT, 'dist/client/index.html'))) throw new Error('client not built: run "npm run build"');
-    server = await startTestServer();
-    browser = await launchChromium();
-    interviewer = await newOfflineContext(browser);
-    candidate = await newOfflineContext(browser);
-    pageA = await interviewer.context.newPage();
-    pageB = await candidate.context.newPage();
-    const room = await createRoom(server.httpUrl, { title: 'Design round' });
-    await joinRoom(pageA, `${server.httpUrl}${room.interviewerUrl}`, 'Alice');
-    await joinRoom(pageB, `${server.httpUrl}${room.candidateUrl}`, 'Bob');
+    fixture = await openTwoBrowserRoom({ title: 'Design round', names: ['Alice', 'Bob'] });
+    ({ browser, interviewer, candidate } = fixture);
+    pageA = fixture.interviewer.page;
+    pageB = fixture.candidate.page;
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(async () => fixture?.close());
 
   test('each person switches to the whiteboard on their own', async () => {
     await openWhiteboard(pageA);

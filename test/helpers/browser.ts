@@ -1,6 +1,10 @@
 // Debian's Chromium driven by playwright-core. Every request that leaves loopback is
 // aborted and recorded, so a test can assert the app works with no internet.
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CreateRoomResponse } from '../../shared/room.ts';
+import { REPO_ROOT, createRoom, startTestServer, type TestServer } from './server.ts';
 import { CHROMIUM } from './system.ts';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -57,4 +61,49 @@ export async function joinRoom(page: Page, url: string, name: string): Promise<v
 /** The code editor's visible text, with Monaco's non-breaking spaces turned back into spaces. */
 export function editorText(page: Page): Promise<string> {
   return page.locator('.monaco-editor .view-lines').evaluate((el) => (el as HTMLElement).innerText.replace(/\u00a0/g, ' '));
+}
+
+export interface Person extends OfflineContext {
+  page: Page;
+}
+
+export interface TwoBrowserRoom {
+  server: TestServer;
+  browser: Browser;
+  room: CreateRoomResponse;
+  interviewer: Person;
+  candidate: Person;
+  close(): Promise<void>;
+}
+
+/** A server, a room, and an interviewer and a candidate joined from two browser contexts. */
+export async function openTwoBrowserRoom(options: {
+  title: string;
+  names: [interviewer: string, candidate: string];
+  serverEnv?: Record<string, string>;
+  language?: string;
+}): Promise<TwoBrowserRoom> {
+  if (!fs.existsSync(path.join(REPO_ROOT, 'dist/client/index.html'))) throw new Error('client not built: run "npm run build"');
+  const server = await startTestServer(options.serverEnv);
+  const room = await createRoom(server.httpUrl, { title: options.title, ...(options.language ? { language: options.language } : {}) });
+  const browser = await launchChromium();
+  const person = async (url: string, name: string): Promise<Person> => {
+    const offline = await newOfflineContext(browser);
+    const page = await offline.context.newPage();
+    await joinRoom(page, `${server.httpUrl}${url}`, name);
+    return { ...offline, page };
+  };
+  const interviewer = await person(room.interviewerUrl, options.names[0]);
+  const candidate = await person(room.candidateUrl, options.names[1]);
+  return {
+    server,
+    browser,
+    room,
+    interviewer,
+    candidate,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
 }
