@@ -59,6 +59,15 @@ export function HomePage() {
         </button>
         {error && <p className="error" role="alert">{error}</p>}
       </form>
+      {created && (
+        <section className="card links" aria-label="Room links">
+          <CopyLink label="Your interviewer link (keep it private)" url={absoluteLink(created.interviewerUrl)} testId="interviewer-link" />
+          <CopyLink label="Send this link to the candidate" url={absoluteLink(created.candidateUrl)} testId="candidate-link" />
+          <a className="button" href={created.interviewerUrl}>
+            Open the room as interviewer
+          </a>
+        </section>
+      )}
       {myRooms().length > 0 && (
         <section className="card" aria-label="Your rooms">
           <h2>Rooms created in this browser</h2>
@@ -69,15 +78,6 @@ export function HomePage() {
               </li>
             ))}
           </ul>
-        </section>
-      )}
-      {created && (
-        <section className="card links" aria-label="Room links">
-          <CopyLink label="Your interviewer link (keep it private)" url={absoluteLink(created.interviewerUrl)} testId="interviewer-link" />
-          <CopyLink label="Send this link to the candidate" url={absoluteLink(created.candidateUrl)} testId="candidate-link" />
-          <a className="button" href={created.interviewerUrl}>
-            Open the room as interviewer
-          </a>
         </section>
       )}
     </main>
