@@ -31,6 +31,7 @@ export class SandboxRunner {
   readonly host: SandboxHost;
   private readonly runtimes: ReturnType<typeof sandboxRuntimes>;
   private readonly pool: WarmPool | undefined;
+  private activeRuns = 0;
 
   constructor(config: Config) {
     const root = process.getuid?.() === 0;
@@ -45,7 +46,12 @@ export class SandboxRunner {
     this.runtimes = sandboxRuntimes(config.SANDBOX_PYTHON_PATH, process.execPath);
     this.pool =
       config.RUN_WARM_POOL_SIZE > 0
-        ? new WarmPool(config.RUN_WARM_POOL_SIZE, (language) => this.launch(language as SandboxLanguage, true), SANDBOX_LANGUAGES)
+        ? new WarmPool(
+            config.RUN_WARM_POOL_SIZE,
+            (language) => this.launch(language as SandboxLanguage, true),
+            SANDBOX_LANGUAGES,
+            () => this.activeRuns === 0,
+          )
         : undefined;
   }
 
@@ -74,6 +80,7 @@ export class SandboxRunner {
     const payload: HarnessPayload = { code: prepared.code };
     if (job.grade?.kind === 'code') payload.grade = { entry: job.grade.entry, cases: job.grade.cases };
     const sandbox = this.pool?.take(job.language) ?? this.launch(job.language, false);
+    this.activeRuns += 1;
     const { result, frames } = await executeInSandbox(sandbox, {
       runId: job.runId,
       language: job.language,
@@ -82,6 +89,8 @@ export class SandboxRunner {
       limits: this.host.limits,
       onOutput,
       memoryErrorPattern: job.language === 'python' ? undefined : JS_HEAP_EXHAUSTED,
+    }).finally(() => {
+      this.activeRuns -= 1;
     });
     if (payload.grade) return { ...result, graded: parseGraded(frames[0]) };
     if (frames.length > 0) result.images = frames.map((png): RunImage => ({ mimeType: 'image/png', data: png.toString('base64') }));

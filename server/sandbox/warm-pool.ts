@@ -10,10 +10,14 @@ export class WarmPool {
   private readonly refilling = new Set<Language>();
   private closed = false;
 
+  private readonly retrying = new Set<Language>();
+
   constructor(
     private readonly size: number,
     private readonly start: (language: Language) => LaunchedSandbox,
     languages: Language[],
+    /** False while runs execute: a refill (a fork plus heavy imports) would slow them down. */
+    private readonly idle: () => boolean = () => true,
   ) {
     for (const language of languages) {
       this.ready.set(language, []);
@@ -37,6 +41,18 @@ export class WarmPool {
   private refill(language: Language): void {
     const list = this.ready.get(language);
     if (this.closed || !list || this.refilling.has(language) || list.length >= this.size) return;
+    if (!this.idle()) {
+      // Under sustained load the pool stays empty and runs start cold, which bench:runs showed
+      // is faster than refilling alongside them; it refills once the runs stop.
+      if (!this.retrying.has(language)) {
+        this.retrying.add(language);
+        setTimeout(() => {
+          this.retrying.delete(language);
+          this.refill(language);
+        }, 200).unref();
+      }
+      return;
+    }
     this.refilling.add(language);
     const sandbox = this.start(language);
     list.push(sandbox);
