@@ -10,6 +10,7 @@ import { errorHandler, sendError } from './http/http-error.ts';
 import { rejectUpgrade } from './http/reject-upgrade.ts';
 import { problemsRouter } from './http/problems-routes.ts';
 import { reportRouter } from './http/report-routes.ts';
+import { whiteboardRouter } from './http/whiteboard-routes.ts';
 import { scorecardRouter } from './http/scorecard-routes.ts';
 import { ScorecardService } from './scorecard/scorecard-service.ts';
 import { roomsRouter } from './http/rooms-routes.ts';
@@ -97,6 +98,7 @@ export function createApp(config: Config, log: Logger = createLogger(config.LOG_
   const scorecards = new ScorecardService(store, bank);
   app.use(scorecardRouter({ rooms, scorecards, bank, config, onEnded: (roomId) => revokeCandidateConnections(roomId), onFrozen: (roomId) => registry.freeze(roomId) }));
   app.use(reportRouter({ rooms, scorecards, store, registry, bank, config }));
+  app.use(whiteboardRouter({ rooms, store, config }));
   app.use('/api', (_req, res) => sendError(res, 'not_found', 'No such API endpoint.'));
   app.use(staticClientRouter(config.CLIENT_DIST_DIR));
   app.use((_req, res) => sendError(res, 'not_found', 'Not found.'));

@@ -131,7 +131,7 @@ function ConnectedRoom({ room, token, name, session, socket }: Props & { session
               readOnly={room.endedAt !== null}
             />
           </div>
-          {view === 'whiteboard' && <Whiteboard doc={session.doc} awareness={session.provider.awareness} exportName={`whiteboard-${room.roomId}`} />}
+          {view === 'whiteboard' && <Whiteboard doc={session.doc} awareness={session.provider.awareness} roomId={room.roomId} token={token} exportName={`whiteboard-${room.roomId}`} />}
         </div>
         {isInterviewer ? (
           <InterviewerPanel

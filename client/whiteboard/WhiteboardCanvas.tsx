@@ -4,7 +4,7 @@ import './asset-path.ts';
 import '@excalidraw/excalidraw/index.css';
 import { CaptureUpdateAction, Excalidraw, convertToExcalidrawElements, getCommonBounds } from '@excalidraw/excalidraw';
 import type { ExcalidrawElement } from '@excalidraw/excalidraw/element/types';
-import type { ExcalidrawImperativeAPI } from '@excalidraw/excalidraw/types';
+import type { AppState, BinaryFiles, ExcalidrawImperativeAPI } from '@excalidraw/excalidraw/types';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
@@ -13,12 +13,17 @@ import type { WhiteboardElement } from './element-schema.ts';
 import { exportPng, exportSvg } from './export-image.ts';
 import { mergeIntoScene } from './merge-scene.ts';
 import { TEMPLATES } from './templates.ts';
+import { useWhiteboardFiles } from './use-whiteboard-files.ts';
+import { useWhiteboardFollow } from './use-whiteboard-follow.ts';
 import { useWhiteboardPointers } from './use-whiteboard-pointers.ts';
 import { YjsSceneBinding } from './yjs-scene-binding.ts';
 
 export interface WhiteboardProps {
   doc: Y.Doc;
   awareness: Awareness;
+  /** The room and my token, for the board's images (stored by the server, not in the document). */
+  roomId: string;
+  token: string;
   /** File name of exports, without extension. */
   exportName?: string;
 }
@@ -30,16 +35,20 @@ const TEMPLATE_FONT = 'Excalifont';
 const asExcalidraw = (elements: WhiteboardElement[]) => elements as unknown as ExcalidrawElement[];
 const asBoard = (elements: readonly ExcalidrawElement[]) => elements as unknown as WhiteboardElement[];
 
-export default function WhiteboardCanvas({ doc, awareness, exportName = 'whiteboard' }: WhiteboardProps) {
+export default function WhiteboardCanvas({ doc, awareness, roomId, token, exportName = 'whiteboard' }: WhiteboardProps) {
   const [api, setApi] = useState<ExcalidrawImperativeAPI>();
   const [binding, setBinding] = useState<YjsSceneBinding>();
-  const [stats, setStats] = useState({ count: 0, types: '' });
+  const [stats, setStats] = useState({ count: 0, types: '', imageFiles: '' });
   /** Elements Excalidraw itself shows (data-canvas-count), to check the canvas and the document agree. */
   const [canvasCount, setCanvasCount] = useState(0);
   const [exportError, setExportError] = useState<string>();
   const apiRef = useRef<ExcalidrawImperativeAPI | undefined>(undefined);
   apiRef.current = api;
   const pointers = useWhiteboardPointers(awareness, api);
+  const files = useWhiteboardFiles(roomId, token, api);
+  const ensureFilesRef = useRef(files.ensureFiles);
+  ensureFilesRef.current = files.ensureFiles;
+  const follow = useWhiteboardFollow(awareness, api);
 
   // The binding exists before Excalidraw mounts: Excalidraw replaces its scene with initialData
   // once it has initialised, so the stored board must come through initialData, not updateScene.
@@ -52,6 +61,7 @@ export default function WhiteboardCanvas({ doc, awareness, exportName = 'whitebo
         const scene = asBoard(excalidraw.getSceneElementsIncludingDeleted());
         // Remote edits never enter my undo history: undo stays per person.
         excalidraw.updateScene({ elements: asExcalidraw(mergeIntoScene(scene, changed)), captureUpdate: CaptureUpdateAction.NEVER });
+        ensureFilesRef.current(changed);
       },
       onRejectedLocal: (id, reason) => console.warn(`whiteboard element ${id} not shared: ${reason}`),
     });
@@ -63,16 +73,23 @@ export default function WhiteboardCanvas({ doc, awareness, exportName = 'whitebo
     };
   }, [doc]);
 
+  // Images of the stored board (initialData) come from the server once Excalidraw is up.
+  useEffect(() => {
+    if (api && binding) files.ensureFiles(binding.elements());
+  }, [api, binding, files.ensureFiles]);
+
   const initialData = useCallback(() => ({ elements: binding ? asExcalidraw(binding.elements()) : [] }), [binding]);
 
   const onChange = useCallback(
-    (elements: readonly ExcalidrawElement[]) => {
+    (elements: readonly ExcalidrawElement[], appState: AppState, binaryFiles: BinaryFiles) => {
       let shown = 0;
       for (const element of elements) if (!element.isDeleted) shown += 1;
       setCanvasCount(shown);
-      if (binding && binding.pushLocal(elements) > 0) setStats(binding.stats());
+      files.onFiles(binaryFiles); // first: it decides which images may be shared
+      if (binding && binding.pushLocal(elements.filter(files.isShareable)) > 0) setStats(binding.stats());
+      follow.onAppState(appState);
     },
-    [binding],
+    [binding, files.onFiles, files.isShareable, follow.onAppState],
   );
 
   const insertTemplate = async (id: string) => {
@@ -101,6 +118,10 @@ export default function WhiteboardCanvas({ doc, awareness, exportName = 'whitebo
       data-canvas-count={canvasCount}
       data-element-types={stats.types}
       data-remote-pointers={pointers.others.map((p) => p.name).join(',')}
+      data-image-files={stats.imageFiles}
+      data-loaded-files={files.loaded}
+      data-viewport={follow.myView}
+      data-following={follow.followed?.name ?? ''}
     >
       <div className="whiteboard-toolbar">
         <select aria-label="Insert template" value="" onChange={(e) => void insertTemplate(e.target.value)} disabled={!api}>
@@ -117,8 +138,30 @@ export default function WhiteboardCanvas({ doc, awareness, exportName = 'whitebo
         <button type="button" onClick={() => runExport('svg')} disabled={!api}>
           Export SVG
         </button>
+        <select
+          aria-label="Follow"
+          value={follow.followed?.id ?? ''}
+          onChange={(e) => follow.follow(e.target.value || undefined)}
+          disabled={!api || (follow.others.length === 0 && !follow.followed)}
+          title="Keep my view on someone else's"
+        >
+          <option value="">Follow nobody</option>
+          {follow.others.map((o) => (
+            <option key={o.id} value={o.id}>
+              Follow {o.name}
+            </option>
+          ))}
+        </select>
         {exportError && <span className="error" role="alert">{exportError}</span>}
       </div>
+      {files.message && (
+        <div className="whiteboard-banner" role="alert">
+          <span>{files.message}</span>
+          <button type="button" onClick={files.dismissMessage} aria-label="Dismiss">
+            ×
+          </button>
+        </div>
+      )}
       <div className="whiteboard-canvas">
         {binding && (
           <Excalidraw

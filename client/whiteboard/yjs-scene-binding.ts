@@ -51,10 +51,16 @@ export class YjsSceneBinding {
   }
 
   /** What is on the board, for display and tests: visible count and their sorted distinct types. */
-  stats(): { count: number; types: string } {
+  stats(): { count: number; types: string; imageFiles: string } {
     const types = new Set<string>();
-    for (const element of this.known.values()) if (!element.isDeleted) types.add(element.type);
-    return { count: this.visibleCount(), types: [...types].sort().join(',') };
+    const imageFiles = new Set<string>();
+    for (const element of this.known.values()) {
+      if (element.isDeleted) continue;
+      types.add(element.type);
+      const fileId = (element as { fileId?: unknown }).fileId;
+      if (element.type === 'image' && typeof fileId === 'string') imageFiles.add(fileId);
+    }
+    return { count: this.visibleCount(), types: [...types].sort().join(','), imageFiles: [...imageFiles].sort().join(',') };
   }
 
   /** Writes the elements of `scene` that changed since last seen. Returns how many were written. */

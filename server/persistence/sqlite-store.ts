@@ -64,6 +64,14 @@ CREATE TABLE IF NOT EXISTS whiteboard_renderings (
   svg TEXT NOT NULL,
   updated_at_ms INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS whiteboard_files (
+  room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+  file_id TEXT NOT NULL,
+  mime_type TEXT NOT NULL,
+  bytes BLOB NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (room_id, file_id)
+);
 CREATE TABLE IF NOT EXISTS runs (
   run_id TEXT PRIMARY KEY,
   room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
@@ -164,6 +172,12 @@ export function openSqliteStore(dataDir: string, synchronous: 'NORMAL' | 'FULL' 
      ON CONFLICT(room_id) DO UPDATE SET svg = excluded.svg, updated_at_ms = excluded.updated_at_ms`,
   );
   const selectSvg = db.prepare<[string], { svg: string }>('SELECT svg FROM whiteboard_renderings WHERE room_id = ?');
+  const insertFile = db.prepare(
+    'INSERT OR IGNORE INTO whiteboard_files (room_id, file_id, mime_type, bytes, created_at_ms) VALUES (?, ?, ?, ?, ?)',
+  );
+  const selectFile = db.prepare<[string, string], { mime_type: string; bytes: Buffer }>(
+    'SELECT mime_type, bytes FROM whiteboard_files WHERE room_id = ? AND file_id = ?',
+  );
   const selectRunResults = db.prepare<[string], { result_json: string }>('SELECT result_json FROM runs WHERE room_id = ? ORDER BY started_at, rowid');
   const toScorecard = (roomId: string, row: ScorecardRow): Scorecard => ({
     interviewerId: row.interviewer_id,
@@ -285,6 +299,13 @@ export function openSqliteStore(dataDir: string, synchronous: 'NORMAL' | 'FULL' 
     },
     async getWhiteboardSvg(roomId) {
       return selectSvg.get(roomId)?.svg;
+    },
+    async saveWhiteboardFile(roomId, fileId, mimeType, bytes, atMs) {
+      insertFile.run(roomId, fileId, mimeType, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), atMs);
+    },
+    async getWhiteboardFile(roomId, fileId) {
+      const row = selectFile.get(roomId, fileId);
+      return row ? { mimeType: row.mime_type, bytes: new Uint8Array(row.bytes.buffer, row.bytes.byteOffset, row.bytes.byteLength) } : undefined;
     },
     async listRunResults(roomId) {
       return selectRunResults.all(roomId).map((row) => JSON.parse(row.result_json) as RunResult);

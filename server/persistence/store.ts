@@ -65,6 +65,9 @@ export interface Store {
   /** The latest rendering of the room's whiteboard as SVG (for the report). */
   saveWhiteboardSvg(roomId: string, svg: string, atMs: number): Promise<void>;
   getWhiteboardSvg(roomId: string): Promise<string | undefined>;
+  /** Stores an image of the whiteboard; files are immutable by id, so a second save of an id is ignored. */
+  saveWhiteboardFile(roomId: string, fileId: string, mimeType: string, bytes: Uint8Array, atMs: number): Promise<void>;
+  getWhiteboardFile(roomId: string, fileId: string): Promise<{ mimeType: string; bytes: Uint8Array } | undefined>;
   /** Full results of a room's runs, oldest first (for the report). */
   listRunResults(roomId: string): Promise<RunResult[]>;
   /** Durably appends an update; resolves with its sequence number once it is safe to relay. */

@@ -163,4 +163,103 @@ describe.skipIf(!requireProgram(CHROMIUM))('two browsers share the whiteboard', 
     expect(svg).toContain('<path'); // the drawn shapes, not an empty canvas
     expect(interviewer.externalRequests).toEqual([]);
   });
+
+  test('an image pasted by one person reaches the other through the file API, not the shared document', async () => {
+    for (const page of [pageA, pageB]) if ((await board(page).count()) === 0) await openWhiteboard(page);
+    await pageA.keyboard.press('Escape');
+    const box = await pageA.locator('.excalidraw canvas.interactive').boundingBox();
+    await pageA.mouse.move(box!.x + 640, box!.y + 420, { steps: 3 });
+    // A 48×48 PNG drawn in the page, pasted the way a browser delivers a copied image.
+    await pageA.evaluate(async () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 48;
+      canvas.height = 48;
+      const context = canvas.getContext('2d')!;
+      context.fillStyle = '#d03030';
+      context.fillRect(0, 0, 48, 48);
+      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+      const data = new DataTransfer();
+      data.items.add(new File([blob], 'red.png', { type: 'image/png' }));
+      (document.querySelector('.excalidraw-container') as HTMLElement | null)?.focus();
+      document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    await expect.poll(async () => (await board(pageA).getAttribute('data-image-files')) ?? '').not.toBe('');
+    const fileId = (await board(pageA).getAttribute('data-image-files'))!;
+    expect(fileId).toMatch(/^[A-Za-z0-9_-]+$/);
+    // Bob's canvas holds the file, fetched from the server.
+    await expect.poll(() => board(pageB).getAttribute('data-image-files')).toBe(fileId);
+    await expect.poll(async () => ((await board(pageB).getAttribute('data-loaded-files')) ?? '').split(',')).toContain(fileId);
+    await expect.poll(() => elementCount(pageB)).toBe(await elementCount(pageA));
+    const stored = await fixture.server.app.store.getWhiteboardFile(fixture.room.roomId, fileId);
+    expect(stored?.mimeType).toBe('image/png');
+    // The shared document names the file and never holds its bytes.
+    const log = await fixture.server.app.store.readUpdateLog(fixture.room.roomId);
+    const text = log.map((entry) => Buffer.from(entry.update).toString('latin1')).join('');
+    expect(text).toContain(fileId);
+    expect(text).not.toContain('data:image');
+    expect(text).not.toContain('dataURL');
+    expect(interviewer.externalRequests).toEqual([]);
+    expect(candidate.externalRequests).toEqual([]);
+  });
+
+  test("following someone keeps my view on theirs until I move myself", async () => {
+    /** The scene point at the centre of a person's view, and their zoom. */
+    const centre = async (page: Page) => {
+      const [scrollX, scrollY, zoom, width, height] = ((await board(page).getAttribute('data-viewport')) ?? '').split(',').map(Number) as [number, number, number, number, number];
+      return { x: Math.round(-scrollX + width / (2 * zoom)), y: Math.round(-scrollY + height / (2 * zoom)), zoom };
+    };
+    const near = (a: { x: number; y: number; zoom: number }, b: { x: number; y: number; zoom: number }) =>
+      Math.abs(a.x - b.x) <= 2 && Math.abs(a.y - b.y) <= 2 && a.zoom === b.zoom ? 'same view' : `${JSON.stringify(a)} vs ${JSON.stringify(b)}`;
+
+    const followB = pageB.getByRole('combobox', { name: 'Follow' });
+    await expect.poll(() => followB.isEnabled()).toBe(true);
+    await followB.selectOption({ label: 'Follow Alice' });
+    expect(await board(pageB).getAttribute('data-following')).toBe('Alice');
+    await expect.poll(async () => near(await centre(pageB), await centre(pageA))).toBe('same view');
+
+    const before = await centre(pageA);
+    const box = await pageA.locator('.excalidraw canvas.interactive').boundingBox();
+    await pageA.mouse.move(box!.x + 600, box!.y + 400);
+    await pageA.mouse.wheel(0, 400);
+    await expect.poll(async () => (await centre(pageA)).y).not.toBe(before.y);
+    await expect.poll(async () => near(await centre(pageB), await centre(pageA))).toBe('same view');
+    expect(await board(pageB).getAttribute('data-following')).toBe('Alice');
+
+    // Bob pans on his own: he stops following, and Alice's next move no longer moves him.
+    const boxB = await pageB.locator('.excalidraw canvas.interactive').boundingBox();
+    await pageB.mouse.move(boxB!.x + 600, boxB!.y + 400);
+    await pageB.mouse.wheel(0, -300);
+    await expect.poll(() => board(pageB).getAttribute('data-following')).toBe('');
+    expect(await followB.inputValue()).toBe('');
+  });
+
+  test('an image over the size cap stays with its author, who is told so', async () => {
+    const sharedBefore = await board(pageA).getAttribute('data-image-files');
+    const box = await pageB.locator('.excalidraw canvas.interactive').boundingBox();
+    await pageB.mouse.move(box!.x + 500, box!.y + 300, { steps: 3 });
+    // Random pixels do not compress: a 900×900 PNG of noise is about 3 MB.
+    await pageB.evaluate(async () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 900;
+      canvas.height = 900;
+      const context = canvas.getContext('2d')!;
+      const pixels = context.createImageData(900, 900);
+      for (let i = 0; i < pixels.data.length; i += 1) pixels.data[i] = i % 4 === 3 ? 255 : Math.floor(Math.random() * 256);
+      context.putImageData(pixels, 0, 0);
+      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+      const data = new DataTransfer();
+      data.items.add(new File([blob], 'noise.png', { type: 'image/png' }));
+      (document.querySelector('.excalidraw-container') as HTMLElement | null)?.focus();
+      document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    const banner = pageB.locator('.whiteboard-banner');
+    await banner.waitFor();
+    expect(await banner.innerText()).toMatch(/at most 2\.0 MB/);
+    // Bob's canvas shows it; the shared board and Alice do not.
+    await expect.poll(async () => ((await board(pageB).getAttribute('data-loaded-files')) ?? '').split(',').length).toBe(2);
+    expect(await board(pageB).getAttribute('data-image-files')).toBe(sharedBefore);
+    expect(await board(pageA).getAttribute('data-image-files')).toBe(sharedBefore);
+    await banner.getByRole('button', { name: 'Dismiss' }).click();
+    expect(await banner.count()).toBe(0);
+  });
 });
