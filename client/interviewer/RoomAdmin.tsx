@@ -15,7 +15,7 @@ function saveBlob(blob: Blob, filename: string) {
 /** Links for the panel and the candidate, ending the interview, and the report. */
 /** Stores the board's current drawing so the report shows it (the export needs this browser). */
 async function attachBoard(doc: Y.Doc, roomId: string, token: string): Promise<void> {
-  const svg = await boardSvg(doc);
+  const svg = await boardSvg(doc, { roomId, token });
   if (svg) await api.saveWhiteboardSvg(roomId, token, svg);
 }
 

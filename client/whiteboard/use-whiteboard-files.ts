@@ -2,9 +2,9 @@
 // elements name them by fileId. Only the elements go through the shared document; the bytes
 // are PUT to the room's file API once, and fetched from it (with the Bearer header) by every
 // browser whose canvas lacks them. Images over the server's cap are not shared at all.
-import type { BinaryFileData, BinaryFiles, DataURL, ExcalidrawImperativeAPI } from '@excalidraw/excalidraw/types';
-import type { FileId } from '@excalidraw/excalidraw/element/types';
+import type { BinaryFileData, BinaryFiles, ExcalidrawImperativeAPI } from '@excalidraw/excalidraw/types';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { downloadWhiteboardFile } from './download-file.ts';
 import { WHITEBOARD_FILE_ID, WHITEBOARD_FILE_MAX_BYTES, isWhiteboardFileType, whiteboardFilePath } from '../../shared/whiteboard-files.ts';
 
 /** A 404 may only mean the uploader's PUT has not landed yet: ask again, a few times. */
@@ -25,15 +25,6 @@ function dataUrlBytes(dataURL: string): Uint8Array | undefined {
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
   return bytes;
-}
-
-function blobToDataUrl(blob: Blob): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(reader.result as string);
-    reader.onerror = () => reject(reader.error ?? new Error('could not read the image'));
-    reader.readAsDataURL(blob);
-  });
 }
 
 const megabytes = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
@@ -107,20 +98,17 @@ export function useWhiteboardFiles(roomId: string, token: string, api: Excalidra
     async (id: string, excalidraw: ExcalidrawImperativeAPI) => {
       for (let attempt = 0; attempt <= FETCH_RETRIES && alive.current; attempt += 1) {
         if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, FETCH_RETRY_MS * attempt));
-        let response: Response;
+        let file: Awaited<ReturnType<typeof downloadWhiteboardFile>>;
         try {
-          response = await fetch(whiteboardFilePath(roomId, id), { headers: { Authorization: `Bearer ${token}` } });
+          file = await downloadWhiteboardFile(roomId, token, id);
         } catch {
-          continue;
+          continue; // network trouble: try again
         }
-        if (response.status === 404) continue;
-        if (!response.ok) break;
-        const mimeType = (response.headers.get('Content-Type') ?? '').split(';')[0]!.trim();
-        if (!isWhiteboardFileType(mimeType)) break;
-        const dataURL = await blobToDataUrl(await response.blob());
+        if (file === 'missing') continue;
+        if (!file) break;
         if (!alive.current) return;
         shared.current.add(id);
-        excalidraw.addFiles([{ id: id as FileId, mimeType, dataURL: dataURL as DataURL, created: Date.now() }]);
+        excalidraw.addFiles([file]);
         return;
       }
       // Left in `requested`: a later scene change does not start over. A reload tries again.
