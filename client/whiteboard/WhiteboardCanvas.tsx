@@ -9,7 +9,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { YDOC } from '../../shared/room.ts';
-import type { WhiteboardElement } from './element-schema.ts';
+import { MAX_ELEMENT_BYTES, type WhiteboardElement } from './element-schema.ts';
 import { exportPng, exportSvg } from './export-image.ts';
 import { mergeIntoScene } from './merge-scene.ts';
 import { TEMPLATES } from './templates.ts';
@@ -42,6 +42,8 @@ export default function WhiteboardCanvas({ doc, awareness, roomId, token, export
   /** Elements Excalidraw itself shows (data-canvas-count), to check the canvas and the document agree. */
   const [canvasCount, setCanvasCount] = useState(0);
   const [exportError, setExportError] = useState<string>();
+  /** Why one of my shapes is not shared (too large or malformed): shown, never silently dropped. */
+  const [rejectedShape, setRejectedShape] = useState<string>();
   const apiRef = useRef<ExcalidrawImperativeAPI | undefined>(undefined);
   apiRef.current = api;
   const pointers = useWhiteboardPointers(awareness, api);
@@ -63,7 +65,12 @@ export default function WhiteboardCanvas({ doc, awareness, roomId, token, export
         excalidraw.updateScene({ elements: asExcalidraw(mergeIntoScene(scene, changed)), captureUpdate: CaptureUpdateAction.NEVER });
         ensureFilesRef.current(changed);
       },
-      onRejectedLocal: (id, reason) => console.warn(`whiteboard element ${id} not shared: ${reason}`),
+      onRejectedLocal: (_id, reason) =>
+        setRejectedShape(
+          reason === 'too-large'
+            ? `A shape is over ${MAX_ELEMENT_BYTES / 1024} KB, so it is not shared: it stays on your screen only. Split it into smaller shapes.`
+            : 'A shape could not be shared because it is malformed; it stays on your screen only.',
+        ),
     });
     setBinding(bound);
     setStats(bound.stats());
@@ -154,10 +161,17 @@ export default function WhiteboardCanvas({ doc, awareness, roomId, token, export
         </select>
         {exportError && <span className="error" role="alert">{exportError}</span>}
       </div>
-      {files.message && (
+      {(files.message ?? rejectedShape) && (
         <div className="whiteboard-banner" role="alert">
-          <span>{files.message}</span>
-          <button type="button" onClick={files.dismissMessage} aria-label="Dismiss">
+          <span>{files.message ?? rejectedShape}</span>
+          <button
+            type="button"
+            onClick={() => {
+              files.dismissMessage();
+              setRejectedShape(undefined);
+            }}
+            aria-label="Dismiss"
+          >
             ×
           </button>
         </div>
