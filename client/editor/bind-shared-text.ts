@@ -21,8 +21,19 @@ export function bindSharedText(editor: MonacoEditor.IStandaloneCodeEditor, text:
   editor.addCommand(KeyMod.CtrlCmd | KeyCode.KeyZ, () => undoManager.undo());
   editor.addCommand(KeyMod.CtrlCmd | KeyMod.Shift | KeyCode.KeyZ, () => undoManager.redo());
   editor.addCommand(KeyMod.CtrlCmd | KeyCode.KeyY, () => undoManager.redo());
+  // Safety net: when concurrent edits land on the caret, y-monaco can leave the Monaco model
+  // one character off the shared text (seen in the two-browser test: a lost newline). After
+  // every remote change, compare and repair, so what each person sees is what is stored.
+  const repairDrift = (_event: Y.YTextEvent, transaction: Y.Transaction) => {
+    if (transaction.origin === binding) return;
+    const shared = text.toString();
+    if (model.getValue() === shared) return;
+    binding.mux(() => model.applyEdits([{ range: model.getFullModelRange(), text: shared }]));
+  };
+  text.observe(repairDrift);
   const unbindStyles = bindRemoteCursorStyles(awareness);
   return () => {
+    text.unobserve(repairDrift);
     unbindStyles();
     undoManager.destroy();
     binding.destroy();

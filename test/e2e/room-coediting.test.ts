@@ -75,7 +75,12 @@ describe.skipIf(!requireProgram(CHROMIUM))('two browsers co-edit a room', () => 
       await expect.poll(() => editorText(page)).toContain('beta = 2');
     }
     // Converged: both show the same text (polled, the last keystrokes may still be in flight).
-    await expect.poll(async () => (await editorText(pageA)) === (await editorText(pageB)), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(async () => {
+        const [a, b] = [await editorText(pageA), await editorText(pageB)];
+        return a === b ? 'same' : JSON.stringify({ a, b });
+      })
+      .toBe('same');
   });
 
   test("each sees the other's cursor labelled with their name", async () => {
