@@ -57,6 +57,16 @@ const configShape = {
     .regex(/^rediss?:\/\//, 'must look like redis://host:port')
     .optional()
     .describe('When set, runs are queued in Redis (BullMQ) and executed by `npm run worker` processes'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must look like postgres://user:password@host:port/database')
+    .optional()
+    .describe('PostgreSQL for durable state instead of SQLite; with REDIS_URL too, instances share rooms (multi-instance mode)'),
+  PG_POOL_SIZE: int(1, 1000).default(10).describe('Connections this instance keeps to PostgreSQL'),
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .describe('Comma-separated extra browser origins allowed to open WebSockets (the server\'s own host always is)'),
   RUN_LOCAL_WORKER: z
     .enum(['true', 'false'])
     .default('true')

@@ -335,6 +335,10 @@ export function openSqliteStore(dataDir: string, synchronous: 'NORMAL' | 'FULL' 
     async saveSnapshot(roomId, snapshot, atMs) {
       upsertSnapshot.run(roomId, snapshot.state, snapshot.uptoSeq, atMs);
     },
+    async loadUpdatesAfter(roomId, afterSeq) {
+      flushPendingUpdates();
+      return selectUpdatesAfter.all(roomId, afterSeq).map(toLogged);
+    },
     async readUpdateLog(roomId) {
       flushPendingUpdates();
       return selectUpdatesAfter.all(roomId, 0).map(toLogged);

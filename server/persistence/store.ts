@@ -76,6 +76,8 @@ export interface Store {
   flushPending(): void;
   loadDocState(roomId: string): Promise<StoredDocState>;
   saveSnapshot(roomId: string, snapshot: DocSnapshot, atMs: number): Promise<void>;
+  /** Logged updates of a room with seq > afterSeq, in order (to fill a gap another instance left). */
+  loadUpdatesAfter(roomId: string, afterSeq: number): Promise<LoggedUpdate[]>;
   /** Every logged update of a room (for replay and tests). */
   readUpdateLog(roomId: string): Promise<LoggedUpdate[]>;
   /** The room and role a token hash belongs to, whatever the room (for room-independent routes). */
