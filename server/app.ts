@@ -19,8 +19,10 @@ import { loadProblemBank, type ProblemBank } from './problems/load-problems.ts';
 import { runsRouter } from './http/runs-routes.ts';
 import { staticClientRouter } from './http/static-client.ts';
 import { createLogger, redactUrl, type Logger } from './logger.ts';
-import { openSqliteStore } from './persistence/sqlite-store.ts';
+import { connectCluster } from './cluster/connect-cluster.ts';
+import { openStore } from './persistence/open-store.ts';
 import type { Store } from './persistence/store.ts';
+import { memorySharedTimers } from './realtime/shared-timers.ts';
 import { SOCKET_IO_PATH, createSocketServer, roleChannel } from './realtime/socket-server.ts';
 import { createAuthFailureLimiter } from './rooms/auth-failure-limiter.ts';
 import { startRetentionSweeper } from './rooms/retention.ts';
@@ -48,12 +50,14 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-export function createApp(config: Config, log: Logger = createLogger(config.LOG_LEVEL)): RunningApp {
+export async function createApp(config: Config, log: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningApp> {
   const bank = loadProblemBank([config.PROBLEMS_DIR, ...config.PROBLEMS_DIRS.split(',').map((d) => d.trim()).filter(Boolean)]);
-  const store = openSqliteStore(config.DATA_DIR, config.SQLITE_SYNCHRONOUS);
+  const store = await openStore(config);
   const limiter = createAuthFailureLimiter(config.AUTH_FAILURES_PER_MINUTE);
   const rooms = new RoomService(store, limiter, config.ROOM_TTL_DAYS);
-  const registry = new DocRegistry(store, { snapshotEveryUpdates: config.SNAPSHOT_EVERY_UPDATES, log });
+  // Several instances share rooms when they share both the database and Redis.
+  const cluster = config.REDIS_URL && config.DATABASE_URL ? connectCluster(config.REDIS_URL, log) : undefined;
+  const registry = new DocRegistry(store, { snapshotEveryUpdates: config.SNAPSHOT_EVERY_UPDATES, log, relay: cluster?.relay });
   const sandbox = checkSandbox(config);
   // Runs execute here, or (REDIS_URL) in whichever worker takes them from the queue.
   const local = !config.REDIS_URL || config.RUN_LOCAL_WORKER ? createLocalRunners(config, log) : undefined;
@@ -89,7 +93,7 @@ export function createApp(config: Config, log: Logger = createLogger(config.LOG_
   });
   // Everyone leaves a room that is deleted; its document stores nothing more.
   const evict = (roomId: string) => {
-    registry.evict(roomId, WS_CLOSE.roomDeleted, 'room deleted');
+    registry.evict(roomId);
     io.in(roomId).disconnectSockets(true);
   };
   app.use(roomsRouter(rooms, config, evict));
@@ -117,10 +121,12 @@ export function createApp(config: Config, log: Logger = createLogger(config.LOG_
     log,
     trustProxy: config.TRUST_PROXY,
     runHistory: (roomId) => runs.history(roomId),
+    timers: cluster?.timers ?? memorySharedTimers(),
+    adapter: cluster?.socketAdapter,
   });
   // The candidate's open connections go when the interview ends or their link is replaced.
   revokeCandidateConnections = (roomId) => {
-    registry.closeRole(roomId, 'candidate', WS_CLOSE.accessRevoked, 'access revoked');
+    registry.closeRole(roomId, 'candidate');
     io.in(roleChannel(roomId, 'candidate')).disconnectSockets(true);
   };
   broadcaster = {
@@ -170,6 +176,7 @@ export function createApp(config: Config, log: Logger = createLogger(config.LOG_
       await queued?.close();
       await local?.close();
       await io.close().catch(() => undefined);
+      await cluster?.close();
       limiter.dispose();
       await store.close();
     },

@@ -27,7 +27,7 @@ if (!fs.existsSync(path.join(config.CLIENT_DIST_DIR, 'index.html'))) {
   log.warn(`The client is not built (${config.CLIENT_DIST_DIR} has no index.html): run "npm run build". The API still works.`);
 }
 
-const app = createApp(config, log);
+const app = await createApp(config, log);
 const port = await app.listen();
 log.info(`Interview room serving http://localhost:${port} (data in ${config.DATA_DIR})`);
 

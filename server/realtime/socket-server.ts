@@ -1,7 +1,7 @@
 // Socket.IO carries room events that are not document state: who is present, and later
 // runs, timers and the interviewer's panel. Every inbound payload is parsed with its schema.
 import type { Server as HttpServer } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
 import { ERROR_TEXT, type ErrorBody } from '../../shared/errors.ts';
 import {
   presenceSetSchema,
@@ -18,6 +18,7 @@ import { clientIp } from '../http/client-ip.ts';
 import type { Logger } from '../logger.ts';
 import type { RoomService } from '../rooms/room-service.ts';
 import { pickColor } from './presence.ts';
+import type { SharedTimers } from './shared-timers.ts';
 
 interface SocketData {
   roomId: string;
@@ -50,6 +51,9 @@ export function createSocketServer(
     log: Logger;
     trustProxy: boolean;
     runHistory: (roomId: string) => Promise<RunHistoryEntry[]>;
+    timers: SharedTimers;
+    /** Multi-instance mode: room events reach sockets on every instance through Redis. */
+    adapter?: ServerOptions['adapter'];
   },
 ): RoomServer {
   const io: RoomServer = new Server(httpServer, {
@@ -58,10 +62,15 @@ export function createSocketServer(
     // Socket.IO would destroy /yjs upgrades it does not own after 1 s; the HTTP layer routes them.
     destroyUpgrade: false,
     maxHttpBufferSize: 1e6,
+    ...(options.adapter && {
+      adapter: options.adapter,
+      // A short disconnect (an instance restarting, a network blip) replays what was missed;
+      // the auth middleware runs again, so a revoked link does not come back this way.
+      connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+    }),
   });
 
-  // The shared countdown of each room; it is only a display, so memory is enough.
-  const timers = new Map<string, SharedTimer>();
+  const { timers } = options;
   const participants = async (roomId: string) => (await io.in(roomId).fetchSockets()).map(participantOf);
   const broadcastPresence = async (roomId: string) => {
     io.to(roomId).emit('presence:update', { participants: await participants(roomId) });
@@ -92,8 +101,7 @@ export function createSocketServer(
     await socket.join([roomId, roleChannel(roomId, socket.data.role)]);
     socket.emit('room:joined', { room: options.rooms.info(room, socket.data.role), self: participantOf(socket) });
     socket.emit('run:history', { runs: await options.runHistory(roomId) });
-    const timer = timers.get(roomId);
-    socket.emit('timer:update', timer && Date.parse(timer.endsAt) > Date.now() ? timer : null);
+    socket.emit('timer:update', (await timers.get(roomId)) ?? null);
     await broadcastPresence(roomId);
 
     socket.on('presence:set', async (payload) => {
@@ -105,7 +113,7 @@ export function createSocketServer(
       socket.data.name = parsed.data.name;
       await broadcastPresence(roomId);
     });
-    socket.on('timer:set', (payload) => {
+    socket.on('timer:set', async (payload) => {
       if (socket.data.role !== 'interviewer') {
         socket.emit('room:error', errorBody('forbidden', 'Only interviewers control the shared timer.'));
         return;
@@ -115,12 +123,20 @@ export function createSocketServer(
         socket.emit('room:error', errorBody('bad_request', `timer:set needs { minutes, label? }: ${parsed.error.issues[0]?.message ?? ''}`));
         return;
       }
-      if (parsed.data.minutes === 0) timers.delete(roomId);
-      else {
-        const endsAt = new Date(Date.now() + parsed.data.minutes * 60_000).toISOString();
-        timers.set(roomId, { label: parsed.data.label, endsAt, startedBy: socket.data.name });
+      let timer: SharedTimer | null = null;
+      try {
+        if (parsed.data.minutes === 0) await timers.clear(roomId);
+        else {
+          const endsAt = new Date(Date.now() + parsed.data.minutes * 60_000).toISOString();
+          timer = { label: parsed.data.label, endsAt, startedBy: socket.data.name };
+          await timers.set(roomId, timer);
+        }
+      } catch (error) {
+        options.log.warn({ err: error }, 'storing the shared timer failed');
+        socket.emit('room:error', errorBody('unavailable', 'The timer could not be saved; try again.'));
+        return;
       }
-      io.to(roomId).emit('timer:update', timers.get(roomId) ?? null);
+      io.to(roomId).emit('timer:update', timer);
     });
     socket.on('disconnect', () => {
       void broadcastPresence(roomId).catch((error: unknown) => options.log.warn({ err: error }, 'presence broadcast failed'));

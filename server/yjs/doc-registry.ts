@@ -1,24 +1,49 @@
 // Loads room documents on first join and unloads them when the last client leaves
 // (the stock y-websocket server keeps every document in memory forever).
 import type { Role } from '../../shared/room.ts';
+import type { RelayMessage, RoomControl, RoomRelay } from '../cluster/room-relay.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../persistence/store.ts';
+import { WS_CLOSE } from '../../shared/errors.ts';
 import { RoomDoc } from './room-doc.ts';
 
 export interface DocRegistryOptions {
   snapshotEveryUpdates: number;
   log: Logger;
+  /** Multi-instance mode: other instances serving the same rooms. */
+  relay?: RoomRelay;
+  onPersisted?: (seconds: number) => void;
 }
+
+/** How long a missing update may be late on the relay before it is read from the database. */
+const RELAY_GAP_GRACE_MS = 1000;
 
 export class DocRegistry {
   private readonly docs = new Map<string, RoomDoc>();
   private readonly loading = new Map<string, Promise<RoomDoc>>();
   private readonly unloading = new Map<string, Promise<void>>();
 
+  private readonly gapCheck: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly options: DocRegistryOptions,
-  ) {}
+  ) {
+    const relay = options.relay;
+    if (!relay) return;
+    // Redis came back (perhaps empty): what it dropped meanwhile is in the database.
+    relay.onReconnect(() => {
+      for (const doc of this.docs.values()) this.catchUp(doc);
+    });
+    this.gapCheck = setInterval(() => {
+      for (const doc of this.docs.values()) if (doc.missesUpdates(RELAY_GAP_GRACE_MS)) this.catchUp(doc);
+    }, RELAY_GAP_GRACE_MS);
+    this.gapCheck.unref();
+  }
+
+  private catchUp(doc: RoomDoc): void {
+    doc.catchUpFromStore().catch((error: unknown) => this.options.log.warn({ err: error, roomId: doc.roomId }, 'catching up from the database failed'));
+  }
 
   /** Loaded documents (for health, metrics and tests). */
   get loadedRoomIds(): string[] {
@@ -57,26 +82,46 @@ export class DocRegistry {
   private load(roomId: string): Promise<RoomDoc> {
     let pending = this.loading.get(roomId);
     if (!pending) {
-      pending = this.store
-        .loadDocState(roomId)
-        .then((stored) => {
-          const doc = new RoomDoc(roomId, this.store, stored, {
-            snapshotEveryUpdates: this.options.snapshotEveryUpdates,
-            log: this.options.log,
-            onFatal: (failed) => this.closeAll(failed, 1011, 'storage failure'),
-          });
-          this.docs.set(roomId, doc);
-          return doc;
-        })
-        .finally(() => this.loading.delete(roomId));
+      pending = this.loadDoc(roomId).finally(() => this.loading.delete(roomId));
       this.loading.set(roomId, pending);
     }
     return pending;
   }
 
+  private async loadDoc(roomId: string): Promise<RoomDoc> {
+    const relay = this.options.relay;
+    // Relayed messages that arrive while the database is read wait for the document.
+    let doc: RoomDoc | undefined;
+    const early: RelayMessage[] = [];
+    if (relay) {
+      await relay.watch(roomId, (message) => {
+        if (message.kind === 'control') return this.applyControl(roomId, message.control);
+        if (doc) doc.applyRelayed(message);
+        else early.push(message);
+      });
+    }
+    try {
+      const stored = await this.store.loadDocState(roomId);
+      doc = new RoomDoc(roomId, this.store, stored, {
+        snapshotEveryUpdates: this.options.snapshotEveryUpdates,
+        log: this.options.log,
+        onFatal: (failed) => this.closeAll(failed, 1011, 'storage failure'),
+        relay: relay && { publish: (message) => relay.publish(roomId, message) },
+        onPersisted: this.options.onPersisted,
+      });
+    } catch (error) {
+      relay?.unwatch(roomId);
+      throw error;
+    }
+    for (const message of early) if (message.kind !== 'control') doc.applyRelayed(message);
+    this.docs.set(roomId, doc);
+    return doc;
+  }
+
   private unloadIfIdle(doc: RoomDoc): void {
     if (doc.clientCount > 0 || doc.pendingJoins > 0 || this.docs.get(doc.roomId) !== doc) return;
     this.docs.delete(doc.roomId);
+    this.options.relay?.unwatch(doc.roomId);
     const done = doc
       .snapshot()
       .finally(() => {
@@ -91,25 +136,45 @@ export class DocRegistry {
   }
 
   /** Closes the connections of one role in a room (e.g. the candidate's when the interview ends). */
-  closeRole(roomId: string, role: Role, code: number, reason: string): void {
-    for (const connection of this.docs.get(roomId)?.connections ?? []) if (connection.role === role) connection.close(code, reason);
+  closeRole(roomId: string, role: Role): void {
+    this.control(roomId, { action: 'close-role', role });
   }
 
   /** Makes every open connection of a room read-only (the interview ended). */
   freeze(roomId: string): void {
-    for (const connection of this.docs.get(roomId)?.connections ?? []) connection.readOnly = true;
+    this.control(roomId, { action: 'freeze' });
   }
 
   /** Disconnects everyone from a room that is being deleted and stores nothing more for it. */
-  evict(roomId: string, code: number, reason: string): void {
+  evict(roomId: string): void {
+    this.control(roomId, { action: 'evict' });
+  }
+
+  /** Applies a room-wide decision here and on every other instance serving the room. */
+  private control(roomId: string, control: RoomControl): void {
+    this.applyControl(roomId, control);
+    this.options.relay?.publish(roomId, { kind: 'control', control });
+  }
+
+  private applyControl(roomId: string, control: RoomControl): void {
     const doc = this.docs.get(roomId);
     if (!doc) return;
-    doc.stopPersisting();
-    this.closeAll(doc, code, reason);
+    switch (control.action) {
+      case 'evict':
+        doc.stopPersisting();
+        return this.closeAll(doc, WS_CLOSE.roomDeleted, 'room deleted');
+      case 'freeze':
+        for (const connection of doc.connections) connection.readOnly = true;
+        return;
+      case 'close-role':
+        for (const connection of doc.connections) if (connection.role === control.role) connection.close(WS_CLOSE.accessRevoked, 'access revoked');
+        return;
+    }
   }
 
   /** Closes every connection and stores every document (graceful shutdown). */
   async shutdown(code: number, reason: string): Promise<void> {
+    if (this.gapCheck) clearInterval(this.gapCheck);
     const docs = [...this.docs.values()];
     for (const doc of docs) this.closeAll(doc, code, reason);
     await Promise.all([...docs.map((doc) => doc.snapshot()), ...this.unloading.values()]);

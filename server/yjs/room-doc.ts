@@ -3,20 +3,28 @@
 // whatever another person has seen survives a crash.
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import type { RelayMessage } from '../cluster/room-relay.ts';
 import type { Logger } from '../logger.ts';
 import type { Store, StoredDocState } from '../persistence/store.ts';
 import { mayContainCarriageReturn, normalizeLineEndings } from './line-endings.ts';
 import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, type IncomingMessage } from './protocol.ts';
 import type { YjsConnection } from './connection.ts';
+import { SeqWatermark } from './seq-watermark.ts';
 
 const LOAD_ORIGIN = Symbol('load');
 const SERVER_ORIGIN = Symbol('server');
+/** Changes another instance stored and relayed: not stored again, not relayed again. */
+const RELAY_ORIGIN = Symbol('relay');
 
 export interface RoomDocOptions {
   snapshotEveryUpdates: number;
   log: Logger;
   /** Called when a persistence failure makes the document unsafe to keep serving. */
   onFatal: (doc: RoomDoc) => void;
+  /** Multi-instance mode: where this document's stored updates and awareness go for other instances. */
+  relay?: { publish(message: RelayMessage): void };
+  /** Seconds from receiving an update to it being stored. */
+  onPersisted?: (seconds: number) => void;
 }
 
 interface AwarenessChange {
@@ -34,6 +42,8 @@ export class RoomDoc {
   private persistChain: Promise<unknown> = Promise.resolve();
   private updatesSinceSnapshot = 0;
   private lastPersistedSeq = 0;
+  /** Which logged updates this document holds, when other instances store updates too. */
+  private readonly held: SeqWatermark | undefined;
   /** While one client message is applied: its updates, stored and relayed together afterwards. */
   private pending: Uint8Array[] | undefined;
   private failed = false;
@@ -55,6 +65,7 @@ export class RoomDoc {
     );
     this.lastPersistedSeq = stored.updates.at(-1)?.seq ?? stored.snapshot?.uptoSeq ?? 0;
     this.updatesSinceSnapshot = stored.updates.length;
+    if (options.relay) this.held = new SeqWatermark(this.lastPersistedSeq);
     this.doc.on('update', this.onDocUpdate);
     this.awareness.on('update', this.onAwarenessUpdate);
   }
@@ -80,11 +91,14 @@ export class RoomDoc {
   /** Applies one decoded client message. Throws on content Yjs rejects; the caller closes that connection. */
   handle(connection: YjsConnection, message: IncomingMessage): void {
     switch (message.kind) {
-      case 'sync-step1':
-        // A sync answer acknowledges everything in it: nothing unstored may be in it.
+      case 'sync-step1': {
+        // A sync answer acknowledges everything in it: nothing unstored may be in it. It is
+        // taken now and sent once everything applied so far is stored.
+        const answer = encodeSyncStep2(this.doc, message.stateVector);
         this.store.flushPending();
-        connection.send(encodeSyncStep2(this.doc, message.stateVector));
+        void this.persistChain.then(() => connection.send(answer));
         return;
+      }
       case 'sync-update':
         // An ended interview is read-only history: edits are dropped, not stored or relayed.
         if (!connection.readOnly) this.applyClientUpdate(connection, message.update);
@@ -121,6 +135,10 @@ export class RoomDoc {
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === LOAD_ORIGIN || this.failed) return;
+    if (origin === RELAY_ORIGIN) {
+      this.broadcast(encodeSyncUpdate(update), undefined);
+      return;
+    }
     if (this.pending) {
       this.pending.push(update);
       return;
@@ -130,13 +148,17 @@ export class RoomDoc {
 
   private persistAndRelay(update: Uint8Array, author: YjsConnection | undefined, echoToAuthor: boolean): void {
     const skip = echoToAuthor ? undefined : author;
+    const receivedAt = performance.now();
     const persisted = this.store.appendUpdate(this.roomId, update, author?.actor ?? 'server', Date.now());
     this.persistChain = this.persistChain
       .then(() => persisted)
       .then(
         (seq) => {
           this.lastPersistedSeq = seq;
+          this.held?.mark(seq);
+          this.options.onPersisted?.((performance.now() - receivedAt) / 1000);
           this.broadcast(encodeSyncUpdate(update), skip);
+          this.options.relay?.publish({ kind: 'update', seq, update });
           this.updatesSinceSnapshot += 1;
           if (this.updatesSinceSnapshot >= this.options.snapshotEveryUpdates) void this.snapshot();
         },
@@ -161,7 +183,9 @@ export class RoomDoc {
     const changed = [...added, ...updated, ...removed];
     // Everyone, the author included: the stock client counts its own echoed renewal (every
     // 15 s) as proof of life and redials after 30 s without any message.
-    this.broadcast(encodeAwareness(this.awareness, changed), undefined);
+    const message = encodeAwareness(this.awareness, changed);
+    this.broadcast(message, undefined);
+    if (origin !== RELAY_ORIGIN) this.options.relay?.publish({ kind: 'awareness', update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed) });
   };
 
   private connectionOf(origin: unknown): YjsConnection | undefined {
@@ -172,6 +196,30 @@ export class RoomDoc {
 
   private broadcast(message: Uint8Array, except: YjsConnection | undefined): void {
     for (const connection of this.connections) if (connection !== except) connection.send(message);
+  }
+
+  /** Applies what another instance stored or received (multi-instance mode). */
+  applyRelayed(message: Exclude<RelayMessage, { kind: 'control' }>): void {
+    if (this.failed) return;
+    if (message.kind === 'awareness') {
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, RELAY_ORIGIN);
+      return;
+    }
+    Y.applyUpdate(this.doc, message.update, RELAY_ORIGIN);
+    this.held?.mark(message.seq);
+  }
+
+  /** True when an update another instance stored has not arrived for a while (the relay lost it). */
+  missesUpdates(graceMs: number): boolean {
+    return this.held?.gapOlderThan(graceMs) ?? false;
+  }
+
+  /** Reads from the database whatever this document may have missed from the relay. */
+  async catchUpFromStore(): Promise<void> {
+    if (!this.held || this.failed) return;
+    for (const logged of await this.store.loadUpdatesAfter(this.roomId, this.held.contiguous)) {
+      this.applyRelayed({ kind: 'update', seq: logged.seq, update: logged.update });
+    }
   }
 
   /** Applies a change made by the server itself (e.g. inserting starter code), logged as "server". */
@@ -193,7 +241,8 @@ export class RoomDoc {
   async snapshot(): Promise<void> {
     await this.persistChain;
     if (this.failed || this.updatesSinceSnapshot === 0) return;
-    const uptoSeq = this.lastPersistedSeq;
+    // With other instances storing updates too, only what is known to be held counts.
+    const uptoSeq = this.held?.contiguous ?? this.lastPersistedSeq;
     const state = Y.encodeStateAsUpdate(this.doc);
     this.updatesSinceSnapshot = 0;
     try {

@@ -29,7 +29,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const dataDir = env.DATA_DIR ?? tempDataDir();
   // No warm sandboxes unless a test asks: they would cost every test server seconds of CPU.
   const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', RUN_WARM_POOL_SIZE: '0', ...env, DATA_DIR: dataDir });
-  const app = createApp(config, createLogger(config.LOG_LEVEL));
+  const app = await createApp(config, createLogger(config.LOG_LEVEL));
   const port = await app.listen();
   return {
     app,
@@ -56,6 +56,8 @@ export interface ServerProcess {
   port: number;
   httpUrl: string;
   wsUrl: string;
+  /** Everything the process printed so far. */
+  output(): string;
   /** SIGKILL, no chance to flush anything. */
   kill9(): Promise<void>;
   /** SIGTERM and wait for a clean exit. */
@@ -63,8 +65,12 @@ export interface ServerProcess {
 }
 
 /** Starts `server/main.ts` as a child process on a free port and waits until it serves. */
-export async function startServerProcess(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'server/main.ts')], {
+export async function startServerProcess(
+  dataDir: string,
+  env: Record<string, string> = {},
+  options: { nodeArgs?: string[] } = {},
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', path.join(REPO_ROOT, 'server/main.ts')], {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', RUN_WARM_POOL_SIZE: '0', DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -93,6 +99,7 @@ export async function startServerProcess(dataDir: string, env: Record<string, st
     port,
     httpUrl: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}`,
+    output: () => output,
     async kill9() {
       child.kill('SIGKILL');
       await exited;

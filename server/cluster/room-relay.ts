@@ -1,0 +1,175 @@
+// Relays what happens in a room between server instances through Redis: one stream per room,
+// read only by the instances that have the room loaded. Stream entries are transient (the
+// database is the record; an update is published only after it is stored), so the streams
+// are trimmed and expire when a room goes quiet.
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Role } from '../../shared/room.ts';
+import type { Logger } from '../logger.ts';
+
+export type RoomControl = { action: 'evict' } | { action: 'freeze' } | { action: 'close-role'; role: Role };
+
+export type RelayMessage =
+  | { kind: 'update'; seq: number; update: Uint8Array }
+  | { kind: 'awareness'; update: Uint8Array }
+  | { kind: 'control'; control: RoomControl };
+
+export type RelayListener = (message: RelayMessage) => void;
+
+export interface RoomRelay {
+  readonly instanceId: string;
+  /**
+   * Starts delivering the room's messages from other instances. The read position is taken
+   * before this resolves, so whatever is stored after the call is delivered: load the document
+   * from the database only afterwards.
+   */
+  watch(roomId: string, listener: RelayListener): Promise<void>;
+  unwatch(roomId: string): void;
+  /** Fire and forget: while Redis is away, commands are queued and sent when it is back. */
+  publish(roomId: string, message: RelayMessage): void;
+  /** Called after the connection to Redis came back: entries may have been lost meanwhile. */
+  onReconnect(listener: () => void): void;
+  close(): Promise<void>;
+}
+
+export interface RoomRelayOptions {
+  /** Entries kept per room stream; older ones are in the database already. */
+  maxLenPerRoom?: number;
+  /** A stream nobody writes to for this long disappears. */
+  idleExpiryMs?: number;
+  /** Longest a blocking read waits before it looks at the watch list again. */
+  blockMs?: number;
+}
+
+const streamKey = (roomId: string) => `room-relay:{${roomId}}`;
+const roomIdOf = (key: string) => key.slice('room-relay:{'.length, -1);
+
+// Field names are one letter: they travel with every keystroke.
+const FIELD = { instance: 'i', kind: 'k', seq: 's', data: 'd' } as const;
+
+function encodeEntry(instanceId: string, message: RelayMessage): (string | Buffer)[] {
+  const head = [FIELD.instance, instanceId, FIELD.kind, message.kind];
+  switch (message.kind) {
+    case 'update':
+      return [...head, FIELD.seq, String(message.seq), FIELD.data, Buffer.from(message.update.buffer, message.update.byteOffset, message.update.byteLength)];
+    case 'awareness':
+      return [...head, FIELD.data, Buffer.from(message.update.buffer, message.update.byteOffset, message.update.byteLength)];
+    case 'control':
+      return [...head, FIELD.data, JSON.stringify(message.control)];
+  }
+}
+
+function decodeEntry(fields: Buffer[]): { instanceId: string; message: RelayMessage } | undefined {
+  const values = new Map<string, Buffer>();
+  for (let i = 0; i + 1 < fields.length; i += 2) values.set(fields[i]!.toString(), fields[i + 1]!);
+  const instanceId = values.get(FIELD.instance)?.toString();
+  const kind = values.get(FIELD.kind)?.toString();
+  const data = values.get(FIELD.data);
+  if (!instanceId || !data) return undefined;
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (kind === 'update') return { instanceId, message: { kind, seq: Number(values.get(FIELD.seq)?.toString()), update: bytes } };
+  if (kind === 'awareness') return { instanceId, message: { kind, update: bytes } };
+  if (kind === 'control') return { instanceId, message: { kind, control: JSON.parse(data.toString()) as RoomControl } };
+  return undefined;
+}
+
+type XReadReply = [key: Buffer, entries: [id: Buffer, fields: Buffer[]][]][] | null;
+
+export function createRedisRoomRelay(redisUrl: string, log: Logger, options: RoomRelayOptions = {}): RoomRelay {
+  const instanceId = randomUUID();
+  const maxLen = String(options.maxLenPerRoom ?? 1000);
+  const idleExpiryMs = options.idleExpiryMs ?? 24 * 60 * 60 * 1000;
+  const blockMs = options.blockMs ?? 5000;
+  // Commands wait (queued) while Redis is down instead of failing after a few retries.
+  const commands = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+  const reader = new Redis(redisUrl, { maxRetriesPerRequest: null, autoResendUnfulfilledCommands: false });
+  const watched = new Map<string, { listener: RelayListener; lastId: string }>();
+  const reconnectListeners: (() => void)[] = [];
+  let readerClientId: number | undefined;
+  let closed = false;
+  let blocking = false;
+  let everReady = false;
+
+  commands.on('error', (error) => log.warn({ err: error }, 'room relay: redis command connection error'));
+  reader.on('error', (error) => log.warn({ err: error }, 'room relay: redis reader connection error'));
+  reader.on('ready', () => {
+    void reader.call('CLIENT', 'ID').then((id) => (readerClientId = Number(id)), () => undefined);
+    if (everReady) for (const listener of reconnectListeners) listener();
+    everReady = true;
+  });
+
+  /** A new room to read: a blocking read in progress only knows the old list, so wake it. */
+  function wakeReader(): void {
+    if (blocking && readerClientId !== undefined) void commands.call('CLIENT', 'UNBLOCK', String(readerClientId)).catch(() => undefined);
+  }
+
+  async function readLoop(): Promise<void> {
+    while (!closed) {
+      if (watched.size === 0 || reader.status !== 'ready') {
+        await new Promise((resolve) => setTimeout(resolve, watched.size === 0 ? 50 : 200));
+        continue;
+      }
+      const keys = [...watched.keys()];
+      const ids = keys.map((roomId) => watched.get(roomId)!.lastId);
+      let reply: XReadReply;
+      try {
+        blocking = true;
+        reply = (await reader.xreadBuffer('COUNT', 500, 'BLOCK', blockMs, 'STREAMS', ...keys.map(streamKey), ...ids)) as XReadReply;
+      } catch (error) {
+        if (!closed) log.warn({ err: error }, 'room relay: read failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        continue;
+      } finally {
+        blocking = false;
+      }
+      for (const [key, entries] of reply ?? []) {
+        const roomId = roomIdOf(key.toString());
+        for (const [id, fields] of entries) {
+          const watch = watched.get(roomId);
+          if (!watch) break;
+          watch.lastId = id.toString();
+          const entry = decodeEntry(fields);
+          if (!entry || entry.instanceId === instanceId) continue;
+          try {
+            watch.listener(entry.message);
+          } catch (error) {
+            log.error({ err: error, roomId }, 'room relay: applying a relayed message failed');
+          }
+        }
+      }
+    }
+  }
+  const loop = readLoop();
+
+  return {
+    instanceId,
+    async watch(roomId, listener) {
+      // The newest entry now: everything after it is delivered, everything before is stored.
+      const newest = (await commands.xrevrangeBuffer(streamKey(roomId), '+', '-', 'COUNT', 1)) as [Buffer, Buffer[]][];
+      watched.set(roomId, { listener, lastId: newest[0]?.[0].toString() ?? '0-0' });
+      wakeReader();
+    },
+    unwatch(roomId) {
+      watched.delete(roomId);
+    },
+    publish(roomId, message) {
+      const key = streamKey(roomId);
+      commands
+        .pipeline()
+        .xadd(key, 'MAXLEN', '~', maxLen, '*', ...encodeEntry(instanceId, message))
+        .pexpire(key, idleExpiryMs)
+        .exec()
+        .catch((error: unknown) => log.warn({ err: error, roomId }, 'room relay: publishing failed'));
+    },
+    onReconnect(listener) {
+      reconnectListeners.push(listener);
+    },
+    async close() {
+      closed = true;
+      wakeReader();
+      reader.disconnect();
+      await loop;
+      await commands.quit().catch(() => commands.disconnect());
+    },
+  };
+}
