@@ -7,7 +7,12 @@ import { Redis } from 'ioredis';
 import type { Role } from '../../shared/room.ts';
 import type { Logger } from '../logger.ts';
 
-export type RoomControl = { action: 'evict' } | { action: 'freeze' } | { action: 'close-role'; role: Role };
+export type RoomControl =
+  | { action: 'evict' }
+  | { action: 'freeze' }
+  | { action: 'close-role'; role: Role }
+  /** An instance just loaded the room: the others send it their people's cursors. */
+  | { action: 'share-awareness' };
 
 export type RelayMessage =
   | { kind: 'update'; seq: number; update: Uint8Array }
@@ -82,7 +87,8 @@ export function createRedisRoomRelay(redisUrl: string, log: Logger, options: Roo
   const blockMs = options.blockMs ?? 5000;
   // Commands wait (queued) while Redis is down instead of failing after a few retries.
   const commands = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
-  const reader = new Redis(redisUrl, { maxRetriesPerRequest: null, autoResendUnfulfilledCommands: false });
+  // A read cut off by a lost connection is sent again once Redis is back.
+  const reader = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const watched = new Map<string, { listener: RelayListener; lastId: string }>();
   const reconnectListeners: (() => void)[] = [];
   let readerClientId: number | undefined;

@@ -115,6 +115,7 @@ export class DocRegistry {
     }
     for (const message of early) if (message.kind !== 'control') doc.applyRelayed(message);
     this.docs.set(roomId, doc);
+    relay?.publish(roomId, { kind: 'control', control: { action: 'share-awareness' } });
     return doc;
   }
 
@@ -166,6 +167,8 @@ export class DocRegistry {
       case 'freeze':
         for (const connection of doc.connections) connection.readOnly = true;
         return;
+      case 'share-awareness':
+        return doc.shareAwareness();
       case 'close-role':
         for (const connection of doc.connections) if (connection.role === control.role) connection.close(WS_CLOSE.accessRevoked, 'access revoked');
         return;

@@ -209,6 +209,12 @@ export class RoomDoc {
     this.held?.mark(message.seq);
   }
 
+  /** Publishes the cursors of this instance's people (another instance just loaded the room). */
+  shareAwareness(): void {
+    const own = [...this.connections].flatMap((connection) => [...connection.awarenessClientIds]);
+    if (own.length > 0) this.options.relay?.publish({ kind: 'awareness', update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, own) });
+  }
+
   /** True when an update another instance stored has not arrived for a while (the relay lost it). */
   missesUpdates(graceMs: number): boolean {
     return this.held?.gapOlderThan(graceMs) ?? false;

@@ -1,6 +1,7 @@
 // Tests that need a system program: under CI they fail naming the Debian package to
 // install; elsewhere they are skipped with a loud warning. Nothing is skipped silently.
 import fs from 'node:fs';
+import { postgresBinDir } from '../../server/cluster/local-postgres.ts';
 
 export const isCI = ['1', 'true', 'yes'].includes((process.env.CI ?? '').toLowerCase());
 
@@ -26,3 +27,4 @@ export function requireProgram(program: SystemProgram): boolean {
 export const BWRAP: SystemProgram = { path: '/usr/bin/bwrap', aptPackage: 'bubblewrap' };
 export const PYTHON_MATPLOTLIB: SystemProgram = { path: '/usr/lib/python3/dist-packages/matplotlib', aptPackage: 'python3-matplotlib' };
 export const REDIS_SERVER: SystemProgram = { path: '/usr/bin/redis-server', aptPackage: 'redis-server' };
+export const POSTGRES: SystemProgram = { path: postgresBinDir() ?? '/usr/lib/postgresql/15/bin/postgres', aptPackage: 'postgresql' };

@@ -1,0 +1,92 @@
+// Fault test 2: kill -9 one instance while people type. Its clients reconnect through the
+// load balancer to the survivor, and no acknowledged edit is lost. An edit counts as
+// acknowledged once a client on the other instance has seen it: the server stores before it
+// relays, so anything seen elsewhere must be in the database even if its author vanished too.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { WS_CLOSE } from '../../shared/errors.ts';
+import { clusterProgramsReady, roomsLoaded, startTestCluster, type TestCluster } from '../helpers/cluster.ts';
+import { createRoom } from '../helpers/server.ts';
+import { startTyping, tokensIn } from '../helpers/typist.ts';
+import { Cleanup } from '../helpers/wait-for.ts';
+import { syncedYClient } from '../helpers/yjs-client.ts';
+
+const ready = clusterProgramsReady();
+let cluster: TestCluster;
+const cleanup = new Cleanup();
+beforeAll(async () => {
+  if (ready) cluster = await startTestCluster();
+});
+afterAll(async () => {
+  await cleanup.run();
+  await cluster?.close();
+});
+
+describe.skipIf(!ready)('an instance going away mid-typing', () => {
+  test('SIGTERM: the instance stores everything, closes its sockets and exits cleanly; its clients carry on elsewhere', async () => {
+    const leaving = await cluster.addInstance();
+    const staying = cluster.instances[1]!;
+    const room = await createRoom(staying.httpUrl);
+    const onLeaving = await syncedYClient(leaving.wsUrl, room.roomId, room.interviewerToken, { name: 'l' });
+    const onStaying = await syncedYClient(staying.wsUrl, room.roomId, room.candidateToken, { name: 's' });
+    for (const client of [onLeaving, onStaying]) cleanup.add(() => client.destroy());
+    const typists = [startTyping(onLeaving, 'l', 15), startTyping(onStaying, 's', 15)];
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+
+    const closeCodes = onLeaving.closeCodes.length;
+    // Exit code 0 means the shutdown finished before its 10 s forced exit (which exits 1).
+    expect(await leaving.stop()).toBe(0);
+    expect(onLeaving.closeCodes.slice(closeCodes)).toContain(WS_CLOSE.serverShutdown);
+    onLeaving.provider.serverUrl = `${staying.wsUrl}/yjs`;
+    await expect.poll(() => onLeaving.provider.wsconnected, { timeout: 20_000 }).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (const typist of typists) typist.stop();
+    await expect.poll(() => onLeaving.text.toString() === onStaying.text.toString(), { timeout: 20_000 }).toBe(true);
+    for (const typist of typists) expect(tokensIn(onStaying.text.toString(), typist)).toEqual(typist.typed);
+  });
+
+  test("its clients move to the other instance and every edit someone saw survives, even its author's loss", async () => {
+    const [doomed, survivor] = cluster.instances as [NonNullable<TestCluster['instances'][0]>, NonNullable<TestCluster['instances'][0]>];
+    const room = await createRoom(survivor.httpUrl);
+    // Two people on the doomed instance, one on the survivor, all typing.
+    const onDoomed = [
+      await syncedYClient(doomed.wsUrl, room.roomId, room.interviewerToken, { name: 'd0' }),
+      await syncedYClient(doomed.wsUrl, room.roomId, room.candidateToken, { name: 'd1' }),
+    ];
+    const watcher = await syncedYClient(survivor.wsUrl, room.roomId, room.interviewerToken, { name: 'w' });
+    for (const client of [...onDoomed, watcher]) cleanup.add(() => client.destroy());
+    const doomedTypists = onDoomed.map((client, i) => startTyping(client, `d${i}`, 15));
+    const watcherTypist = startTyping(watcher, 'w', 15);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+
+    await doomed.kill9();
+    // What the survivor's client saw of the doomed instance's edits: acknowledged.
+    const acknowledged = doomedTypists.flatMap((typist) => tokensIn(watcher.text.toString(), typist));
+    expect(acknowledged.length).toBeGreaterThan(20);
+
+    // The first doomed client vanishes with its instance (its unacknowledged edits may go);
+    // the second reconnects through the load balancer (here: pointed at the survivor).
+    doomedTypists[0]!.stop();
+    onDoomed[0]!.destroy();
+    const mover = onDoomed[1]!;
+    mover.provider.serverUrl = `${survivor.wsUrl}/yjs`;
+    await expect.poll(() => mover.provider.wsconnected, { timeout: 20_000 }).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    doomedTypists[1]!.stop();
+    watcherTypist.stop();
+
+    // The two live clients converge, with all their own edits and every acknowledged one.
+    await expect.poll(() => mover.text.toString() === watcher.text.toString(), { timeout: 20_000 }).toBe(true);
+    const text = watcher.text.toString();
+    expect(tokensIn(text, doomedTypists[1]!)).toEqual(doomedTypists[1]!.typed);
+    expect(tokensIn(text, watcherTypist)).toEqual(watcherTypist.typed);
+    for (const token of acknowledged) expect(text).toContain(token);
+
+    // And the database has it all: a fresh load after everyone left.
+    mover.destroy();
+    watcher.destroy();
+    await expect.poll(() => roomsLoaded(survivor.httpUrl)).toBe(0);
+    const fresh = await syncedYClient(survivor.wsUrl, room.roomId, room.interviewerToken);
+    cleanup.add(() => fresh.destroy());
+    expect(fresh.text.toString()).toBe(text);
+  });
+});

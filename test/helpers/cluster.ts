@@ -1,0 +1,67 @@
+// Multi-instance mode for tests: a real redis-server and PostgreSQL on random ports, server
+// instances as child processes sharing them, and optionally the round-robin proxy in front.
+import { startRoundRobinProxy } from '../../server/cluster/round-robin-proxy.ts';
+import { startTestPostgres, type TestPostgres } from './postgres.ts';
+import { startRedis, type TestRedis } from './redis.ts';
+import { startServerProcess, tempDataDir, type ServerProcess } from './server.ts';
+import { POSTGRES, REDIS_SERVER, requireProgram } from './system.ts';
+
+export interface TestCluster {
+  redis: TestRedis;
+  postgres: TestPostgres;
+  instances: ServerProcess[];
+  /** Round-robin proxy over the instances (skips ones that are down). */
+  proxyHttpUrl: string;
+  proxyWsUrl: string;
+  /** Starts one more instance on the same Redis and database. */
+  addInstance(options?: { nodeArgs?: string[] }): Promise<ServerProcess>;
+  close(): Promise<void>;
+}
+
+/** True when redis-server and PostgreSQL are installed (under CI: throws naming the packages). */
+export const clusterProgramsReady = (): boolean => [REDIS_SERVER, POSTGRES].map(requireProgram).every(Boolean);
+
+export async function startTestCluster(options: { instances?: number; env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<TestCluster> {
+  const [redis, postgres] = await Promise.all([startRedis(), startTestPostgres()]);
+  const instances: ServerProcess[] = [];
+  const addInstance = async (extra: { nodeArgs?: string[] } = {}) => {
+    const instance = await startServerProcess(
+      tempDataDir('cluster-instance-'),
+      { REDIS_URL: redis.url, DATABASE_URL: postgres.url, LOG_LEVEL: 'info', ...options.env },
+      { nodeArgs: extra.nodeArgs ?? options.nodeArgs },
+    );
+    instances.push(instance);
+    return instance;
+  };
+  try {
+    // One at a time: the first creates the schema.
+    for (let i = 0; i < (options.instances ?? 2); i++) await addInstance();
+  } catch (error) {
+    await Promise.allSettled([...instances.map((i) => i.kill9()), redis.stop(), postgres.stop()]);
+    throw error;
+  }
+  const proxy = await startRoundRobinProxy({
+    host: '127.0.0.1',
+    port: 0,
+    backends: instances.map((instance) => ({ host: '127.0.0.1', port: instance.port })),
+  });
+  return {
+    redis,
+    postgres,
+    instances,
+    proxyHttpUrl: `http://127.0.0.1:${proxy.port}`,
+    proxyWsUrl: `ws://127.0.0.1:${proxy.port}`,
+    addInstance,
+    async close() {
+      await proxy.close();
+      await Promise.allSettled(instances.map((instance) => (instance.child.exitCode === null ? instance.kill9() : undefined)));
+      await Promise.allSettled([redis.stop(), postgres.stop()]);
+    },
+  };
+}
+
+/** Documents an instance has loaded, from its health answer. */
+export async function roomsLoaded(httpUrl: string): Promise<number> {
+  const health = (await (await fetch(`${httpUrl}/healthz`)).json()) as { roomsLoaded: number };
+  return health.roomsLoaded;
+}
