@@ -4,6 +4,7 @@
 // relays, so anything seen elsewhere must be in the database even if its author vanished too.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WS_CLOSE } from '../../shared/errors.ts';
+import { startRoundRobinProxy } from '../../server/cluster/round-robin-proxy.ts';
 import { clusterProgramsReady, roomsLoaded, startTestCluster, type TestCluster } from '../helpers/cluster.ts';
 import { createRoom } from '../helpers/server.ts';
 import { startTyping, tokensIn } from '../helpers/typist.ts';
@@ -21,12 +22,23 @@ afterAll(async () => {
   await cluster?.close();
 });
 
+type Instance = TestCluster['instances'][number];
+
+/** A load balancer over [first, second]: its first connection goes to `first`, later ones skip a dead instance. */
+async function balancer(first: Instance, second: Instance): Promise<{ wsUrl: string; stats(): number[] }> {
+  const proxy = await startRoundRobinProxy({ host: '127.0.0.1', port: 0, backends: [first, second].map((i) => ({ host: '127.0.0.1', port: i.port })) });
+  cleanup.add(() => proxy.close());
+  return { wsUrl: `ws://127.0.0.1:${proxy.port}`, stats: proxy.stats };
+}
+
 describe.skipIf(!ready)('an instance going away mid-typing', () => {
   test('SIGTERM: the instance stores everything, closes its sockets and exits cleanly; its clients carry on elsewhere', async () => {
     const leaving = await cluster.addInstance();
     const staying = cluster.instances[1]!;
     const room = await createRoom(staying.httpUrl);
-    const onLeaving = await syncedYClient(leaving.wsUrl, room.roomId, room.interviewerToken, { name: 'l' });
+    const lb = await balancer(leaving, staying);
+    const onLeaving = await syncedYClient(lb.wsUrl, room.roomId, room.interviewerToken, { name: 'l' });
+    expect(lb.stats()).toEqual([1, 0]);
     const onStaying = await syncedYClient(staying.wsUrl, room.roomId, room.candidateToken, { name: 's' });
     for (const client of [onLeaving, onStaying]) cleanup.add(() => client.destroy());
     const typists = [startTyping(onLeaving, 'l', 15), startTyping(onStaying, 's', 15)];
@@ -36,22 +48,26 @@ describe.skipIf(!ready)('an instance going away mid-typing', () => {
     // Exit code 0 means the shutdown finished before its 10 s forced exit (which exits 1).
     expect(await leaving.stop()).toBe(0);
     expect(onLeaving.closeCodes.slice(closeCodes)).toContain(WS_CLOSE.serverShutdown);
-    onLeaving.provider.serverUrl = `${staying.wsUrl}/yjs`;
-    await expect.poll(() => onLeaving.provider.wsconnected, { timeout: 20_000 }).toBe(true);
+    // The client redials the same address; the load balancer finds the instance that is left.
+    await expect.poll(() => onLeaving.provider.wsconnected && lb.stats()[1]! > 0, { timeout: 20_000 }).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 500));
     for (const typist of typists) typist.stop();
     await expect.poll(() => onLeaving.text.toString() === onStaying.text.toString(), { timeout: 20_000 }).toBe(true);
     for (const typist of typists) expect(tokensIn(onStaying.text.toString(), typist)).toEqual(typist.typed);
+    onLeaving.destroy();
+    onStaying.destroy();
   });
 
   test("its clients move to the other instance and every edit someone saw survives, even its author's loss", async () => {
     const [doomed, survivor] = cluster.instances as [NonNullable<TestCluster['instances'][0]>, NonNullable<TestCluster['instances'][0]>];
     const room = await createRoom(survivor.httpUrl);
     // Two people on the doomed instance, one on the survivor, all typing.
+    const lb = await balancer(doomed, survivor);
     const onDoomed = [
       await syncedYClient(doomed.wsUrl, room.roomId, room.interviewerToken, { name: 'd0' }),
-      await syncedYClient(doomed.wsUrl, room.roomId, room.candidateToken, { name: 'd1' }),
+      await syncedYClient(lb.wsUrl, room.roomId, room.candidateToken, { name: 'd1' }),
     ];
+    expect(lb.stats()).toEqual([1, 0]);
     const watcher = await syncedYClient(survivor.wsUrl, room.roomId, room.interviewerToken, { name: 'w' });
     for (const client of [...onDoomed, watcher]) cleanup.add(() => client.destroy());
     const doomedTypists = onDoomed.map((client, i) => startTyping(client, `d${i}`, 15));
@@ -64,12 +80,11 @@ describe.skipIf(!ready)('an instance going away mid-typing', () => {
     expect(acknowledged.length).toBeGreaterThan(20);
 
     // The first doomed client vanishes with its instance (its unacknowledged edits may go);
-    // the second reconnects through the load balancer (here: pointed at the survivor).
+    // the second redials the load balancer, which skips the dead instance.
     doomedTypists[0]!.stop();
     onDoomed[0]!.destroy();
     const mover = onDoomed[1]!;
-    mover.provider.serverUrl = `${survivor.wsUrl}/yjs`;
-    await expect.poll(() => mover.provider.wsconnected, { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => mover.provider.wsconnected && lb.stats()[1]! > 0, { timeout: 20_000 }).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     doomedTypists[1]!.stop();
     watcherTypist.stop();
