@@ -68,8 +68,15 @@ describe.skipIf(!ready)('reconnect storm', () => {
     const all = rooms.flatMap((room) => room.clients);
     expect(all).toHaveLength(1000);
 
+    let reconnected = 0;
+    for (const client of all) {
+      client.provider.on('status', ({ status }: { status: string }) => {
+        if (status === 'connected') reconnected += 1;
+      });
+    }
     const health = watchHealth(instances.map((instance) => instance.httpUrl));
     for (const client of all) client.provider.disconnect();
+    expect(all.filter((client) => client.provider.wsconnected)).toHaveLength(0);
     await Promise.all(
       all.map(
         (client, i) =>
@@ -82,6 +89,7 @@ describe.skipIf(!ready)('reconnect storm', () => {
       ),
     );
     await expect.poll(() => all.filter((client) => client.provider.synced && client.provider.wsconnected).length, { timeout: 120_000 }).toBe(1000);
+    expect(reconnected).toBe(1000);
 
     // After the storm every room still works live: one edit per room reaches all 20 people.
     rooms.forEach((room, r) => room.clients[r % CLIENTS_PER_ROOM]!.text.insert(0, `room ${r};`));
