@@ -104,7 +104,8 @@ function freePort(): Promise<number> {
 function run(label: string, file: string, args: string[], cwd: string): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile(file, args, { cwd, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${label} failed: ${error.message}\n${stdout}${stderr}`));
+      // The error's message holds the command and its stderr already.
+      if (error) reject(new Error(`${label} failed: ${error.message.trim()}${stderr ? '' : `\n${stderr}`}\n${stdout}`));
       else resolve();
     });
   });
@@ -139,7 +140,10 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
   const dataDir = path.resolve(options.dataDir);
   const port = options.port ?? (await freePort());
 
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // Parents with the usual mode (the server's account must be able to reach the folder),
+  // the folder itself private, as PostgreSQL requires.
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  if (!fs.existsSync(dataDir)) fs.mkdirSync(dataDir, { mode: 0o700 });
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     if (account) fs.chownSync(dataDir, account.uid, account.gid);
     fs.chmodSync(dataDir, 0o700);
