@@ -1,0 +1,81 @@
+// Room events in multi-instance mode: people on different instances see each other, the
+// shared timer, run events, and room decisions (ending the interview, deleting the room)
+// reach connections on every instance.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { WS_CLOSE } from '../../shared/errors.ts';
+import type { Participant, SharedTimer } from '../../shared/events.ts';
+import { clusterProgramsReady, startTestCluster, type TestCluster } from '../helpers/cluster.ts';
+import { createRoom } from '../helpers/server.ts';
+import { connectSocket, roomSocket, type RoomSocket } from '../helpers/socket-client.ts';
+import { Cleanup } from '../helpers/wait-for.ts';
+import { syncedYClient } from '../helpers/yjs-client.ts';
+
+const ready = clusterProgramsReady();
+let cluster: TestCluster;
+const cleanup = new Cleanup();
+beforeAll(async () => {
+  if (ready) cluster = await startTestCluster();
+});
+afterAll(async () => {
+  await cleanup.run();
+  await cluster?.close();
+});
+
+async function join(httpUrl: string, roomId: string, token: string, name: string): Promise<{ socket: RoomSocket; participants: () => Participant[]; timers: (SharedTimer | null)[] }> {
+  const socket = roomSocket(httpUrl, { roomId, token, name });
+  let participants: Participant[] = [];
+  const timers: (SharedTimer | null)[] = [];
+  socket.on('presence:update', (update) => (participants = update.participants));
+  socket.on('timer:update', (timer) => timers.push(timer));
+  await connectSocket(socket);
+  cleanup.add(() => socket.disconnect());
+  return { socket, participants: () => participants, timers };
+}
+
+describe.skipIf(!ready)('room events across instances', () => {
+  test('presence and the shared timer are the same on both instances, for people joining later too', async () => {
+    const [a, b] = cluster.instances as [TestCluster['instances'][number], TestCluster['instances'][number]];
+    const room = await createRoom(a.httpUrl);
+    const interviewer = await join(a.httpUrl, room.roomId, room.interviewerToken, 'Ines');
+    const candidate = await join(b.httpUrl, room.roomId, room.candidateToken, 'Cam');
+    for (const person of [interviewer, candidate]) {
+      await expect.poll(() => person.participants().map((p) => p.name).sort()).toEqual(['Cam', 'Ines']);
+    }
+    interviewer.socket.emit('timer:set', { minutes: 10, label: 'warm-up' });
+    await expect.poll(() => candidate.timers.at(-1)?.label).toBe('warm-up');
+    const late = await join(b.httpUrl, room.roomId, room.interviewerToken, 'Omar');
+    await expect.poll(() => late.timers[0]?.label).toBe('warm-up');
+  });
+
+  test('ending the interview on one instance disconnects the candidate on the other and freezes the document there', async () => {
+    const [a, b] = cluster.instances as [TestCluster['instances'][number], TestCluster['instances'][number]];
+    const room = await createRoom(a.httpUrl);
+    const candidateDoc = await syncedYClient(b.wsUrl, room.roomId, room.candidateToken);
+    const interviewerDoc = await syncedYClient(b.wsUrl, room.roomId, room.interviewerToken);
+    cleanup.add(() => candidateDoc.destroy());
+    cleanup.add(() => interviewerDoc.destroy());
+    const candidate = await join(b.httpUrl, room.roomId, room.candidateToken, 'Cam');
+    const disconnected = new Promise<string>((resolve) => candidate.socket.once('disconnect', resolve));
+
+    const ended = await fetch(`${a.httpUrl}/api/rooms/${room.roomId}/end`, { method: 'POST', headers: { authorization: `Bearer ${room.interviewerToken}` } });
+    expect(ended.status).toBe(200);
+    await expect.poll(() => candidateDoc.closeCodes).toContain(WS_CLOSE.accessRevoked);
+    expect(await disconnected).toBe('io server disconnect');
+    // The interviewer's connection on the other instance became read-only history.
+    interviewerDoc.text.insert(0, 'after the end');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const reader = await syncedYClient(a.wsUrl, room.roomId, room.interviewerToken);
+    cleanup.add(() => reader.destroy());
+    expect(reader.text.toString()).not.toContain('after the end');
+  });
+
+  test('deleting the room on one instance closes its documents on the other', async () => {
+    const [a, b] = cluster.instances as [TestCluster['instances'][number], TestCluster['instances'][number]];
+    const room = await createRoom(a.httpUrl);
+    const onB = await syncedYClient(b.wsUrl, room.roomId, room.interviewerToken);
+    cleanup.add(() => onB.destroy());
+    const deleted = await fetch(`${a.httpUrl}/api/rooms/${room.roomId}`, { method: 'DELETE', headers: { authorization: `Bearer ${room.interviewerToken}` } });
+    expect(deleted.status).toBe(204);
+    await expect.poll(() => onB.closeCodes).toContain(WS_CLOSE.roomDeleted);
+  });
+});
