@@ -105,13 +105,14 @@ function run(label: string, file: string, args: string[], cwd: string): Promise<
   return new Promise((resolve, reject) => {
     execFile(file, args, { cwd, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       // The error's message holds the command and its stderr already.
-      if (error) reject(new Error(`${label} failed: ${error.message.trim()}${stderr ? '' : `\n${stderr}`}\n${stdout}`));
+      if (error) reject(new Error(`${label} failed: ${error.message.trim()}\n${stdout}`));
       else resolve();
     });
   });
 }
 
-async function waitUntilAccepting(url: string, log: () => string, exitCode: () => number | null): Promise<void> {
+/** Polls until our server answers (not another one that holds the port: it checks the data folder). */
+async function waitUntilAccepting(url: string, dataDir: string, log: () => string, exitCode: () => number | null): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     const code = exitCode();
@@ -120,7 +121,8 @@ async function waitUntilAccepting(url: string, log: () => string, exitCode: () =
     client.on('error', () => {});
     try {
       await client.connect();
-      await client.query('SELECT 1');
+      const { rows } = await client.query<{ dir: string }>('SELECT current_setting($1) AS dir', ['data_directory']);
+      if (rows[0]?.dir !== dataDir && rows[0]?.dir !== fs.realpathSync(dataDir)) throw new Error(`port taken by another PostgreSQL server (data in ${rows[0]?.dir})`);
       return;
     } catch (error) {
       if (Date.now() > deadline) {
@@ -200,7 +202,7 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
 
   try {
     const adminUrl = `postgres://interview@127.0.0.1:${port}/postgres`;
-    await waitUntilAccepting(adminUrl, () => log, () => (spawnFailed ? -1 : (child.exitCode ?? (child.signalCode ? -1 : null))));
+    await waitUntilAccepting(adminUrl, dataDir, () => log, () => (spawnFailed ? -1 : (child.exitCode ?? (child.signalCode ? -1 : null))));
     const admin = new pg.Client({ connectionString: adminUrl });
     admin.on('error', () => {});
     await admin.connect();

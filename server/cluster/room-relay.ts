@@ -46,6 +46,9 @@ export interface RoomRelayOptions {
   blockMs?: number;
 }
 
+/** How long a join waits for Redis before it starts reading the room's stream from a time instead. */
+const NEWEST_ID_TIMEOUT_MS = 2000;
+
 const streamKey = (roomId: string) => `room-relay:{${roomId}}`;
 const roomIdOf = (key: string) => key.slice('room-relay:{'.length, -1);
 
@@ -104,6 +107,20 @@ export function createRedisRoomRelay(redisUrl: string, log: Logger, options: Roo
     everReady = true;
   });
 
+  /**
+   * The newest entry of a room's stream: everything after it will be delivered, everything
+   * before it is in the database. With Redis away, a join must not wait for it: start from a
+   * little before now instead, since the database is read again when Redis is back.
+   */
+  async function newestId(roomId: string): Promise<string> {
+    const newest = commands.xrevrangeBuffer(streamKey(roomId), '+', '-', 'COUNT', 1) as Promise<[Buffer, Buffer[]][]>;
+    const fallback = () => `${Date.now() - NEWEST_ID_TIMEOUT_MS - 5000}-0`;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), NEWEST_ID_TIMEOUT_MS)));
+    const found = await Promise.race([newest.catch(() => undefined), timeout]).finally(() => clearTimeout(timer));
+    return found === undefined ? fallback() : (found[0]?.[0].toString() ?? '0-0');
+  }
+
   /** A new room to read: a blocking read in progress only knows the old list, so wake it. */
   function wakeReader(): void {
     if (blocking && readerClientId !== undefined) void commands.call('CLIENT', 'UNBLOCK', String(readerClientId)).catch(() => undefined);
@@ -150,9 +167,7 @@ export function createRedisRoomRelay(redisUrl: string, log: Logger, options: Roo
   return {
     instanceId,
     async watch(roomId, listener) {
-      // The newest entry now: everything after it is delivered, everything before is stored.
-      const newest = (await commands.xrevrangeBuffer(streamKey(roomId), '+', '-', 'COUNT', 1)) as [Buffer, Buffer[]][];
-      watched.set(roomId, { listener, lastId: newest[0]?.[0].toString() ?? '0-0' });
+      watched.set(roomId, { listener, lastId: await newestId(roomId) });
       wakeReader();
     },
     unwatch(roomId) {

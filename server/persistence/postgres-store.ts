@@ -568,7 +568,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     },
     async findToken(tokenHash) {
       // Like the SQLite store: revoked tokens are found too (callers check the role they need).
-      const { rows } = await q<{ room_id: string; role: Role }>('SELECT room_id, role FROM room_tokens WHERE token_hash = $1 LIMIT 1', [tokenHash]);
+      const { rows } = await q<{ room_id: string; role: Role }>('SELECT room_id, role FROM room_tokens WHERE token_hash = $1 AND revoked_at_ms IS NULL LIMIT 1', [tokenHash]);
       return rows[0] ? { roomId: rows[0].room_id, role: rows[0].role } : undefined;
     },
     async addRoomProblem(roomId, problemId, atMs) {

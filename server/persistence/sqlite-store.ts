@@ -214,7 +214,7 @@ export function openSqliteStore(dataDir: string, synchronous: 'NORMAL' | 'FULL' 
      FROM runs WHERE room_id = ? ORDER BY started_at DESC, rowid DESC LIMIT ?`,
   );
 
-  const selectToken = db.prepare<[string], { room_id: string; role: Role }>('SELECT room_id, role FROM room_tokens WHERE token_hash = ?');
+  const selectToken = db.prepare<[string], { room_id: string; role: Role }>('SELECT room_id, role FROM room_tokens WHERE token_hash = ? AND revoked_at_ms IS NULL');
   const insertRoomProblem = db.prepare('INSERT OR IGNORE INTO room_problems (room_id, problem_id, used_at_ms) VALUES (?, ?, ?)');
   const selectRoomProblems = db.prepare<[string], { problem_id: string }>(
     'SELECT problem_id FROM room_problems WHERE room_id = ? ORDER BY used_at_ms, rowid',

@@ -80,7 +80,7 @@ export interface Store {
   loadUpdatesAfter(roomId: string, afterSeq: number): Promise<LoggedUpdate[]>;
   /** Every logged update of a room (for replay and tests). */
   readUpdateLog(roomId: string): Promise<LoggedUpdate[]>;
-  /** The room and role a token hash belongs to, whatever the room (for room-independent routes). */
+  /** The room and role a live (unrevoked) token hash belongs to, whatever the room (for room-independent routes). */
   findToken(tokenHash: string): Promise<{ roomId: string; role: Role } | undefined>;
   /** Records that a problem was used in a room; false when it already was. */
   addRoomProblem(roomId: string, problemId: string, atMs: number): Promise<boolean>;

@@ -71,7 +71,18 @@ export function createSocketServer(
   });
 
   const { timers } = options;
-  const participants = async (roomId: string) => (await io.in(roomId).fetchSockets()).map(participantOf);
+  // Across instances when there are several; if they do not answer (Redis away), this
+  // instance's own people are better than no answer.
+  const participants = async (roomId: string) => {
+    const sockets = await io
+      .in(roomId)
+      .fetchSockets()
+      .catch((error: unknown) => {
+        options.log.warn({ err: error }, 'presence: other instances did not answer; showing this instance only');
+        return io.local.in(roomId).fetchSockets();
+      });
+    return sockets.map(participantOf);
+  };
   const broadcastPresence = async (roomId: string) => {
     io.to(roomId).emit('presence:update', { participants: await participants(roomId) });
   };

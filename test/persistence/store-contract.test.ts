@@ -143,6 +143,9 @@ function storeContract(factory: StoreFactory) {
     expect(await s.findToken('a')).toEqual({ roomId: 'r1', role: 'interviewer' });
     expect(await s.findToken('b')).toEqual({ roomId: 'r2', role: 'candidate' });
     expect(await s.findToken('c')).toBeUndefined();
+    // A replaced link is no key to anything.
+    await s.revokeTokens('r2', 'candidate', 2_000);
+    expect(await s.findToken('b')).toBeUndefined();
   });
 
   it('ends a room once', async () => {
