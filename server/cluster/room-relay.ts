@@ -94,6 +94,7 @@ export function createRedisRoomRelay(redisUrl: string, log: Logger, options: Roo
   const reader = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const watched = new Map<string, { listener: RelayListener; lastId: string }>();
   const reconnectListeners: (() => void)[] = [];
+  const expiryRenewedAt = new Map<string, number>();
   let readerClientId: number | undefined;
   let closed = false;
   let blocking = false;
@@ -103,7 +104,10 @@ export function createRedisRoomRelay(redisUrl: string, log: Logger, options: Roo
   reader.on('error', (error) => log.warn({ err: error }, 'room relay: redis reader connection error'));
   reader.on('ready', () => {
     void reader.call('CLIENT', 'ID').then((id) => (readerClientId = Number(id)), () => undefined);
-    if (everReady) for (const listener of reconnectListeners) listener();
+    if (everReady) {
+      expiryRenewedAt.clear(); // a restarted Redis forgot them
+      for (const listener of reconnectListeners) listener();
+    }
     everReady = true;
   });
 
@@ -175,12 +179,15 @@ export function createRedisRoomRelay(redisUrl: string, log: Logger, options: Roo
     },
     publish(roomId, message) {
       const key = streamKey(roomId);
-      commands
-        .pipeline()
-        .xadd(key, 'MAXLEN', '~', maxLen, '*', ...encodeEntry(instanceId, message))
-        .pexpire(key, idleExpiryMs)
-        .exec()
-        .catch((error: unknown) => log.warn({ err: error, roomId }, 'room relay: publishing failed'));
+      const pipeline = commands.pipeline().xadd(key, 'MAXLEN', '~', maxLen, '*', ...encodeEntry(instanceId, message));
+      // The expiry only needs renewing now and then, not with every keystroke.
+      const now = Date.now();
+      if ((expiryRenewedAt.get(roomId) ?? 0) < now - idleExpiryMs / 24) {
+        if (expiryRenewedAt.size >= 100_000) expiryRenewedAt.clear();
+        expiryRenewedAt.set(roomId, now);
+        pipeline.pexpire(key, idleExpiryMs);
+      }
+      pipeline.exec().catch((error: unknown) => log.warn({ err: error, roomId }, 'room relay: publishing failed'));
     },
     onReconnect(listener) {
       reconnectListeners.push(listener);
