@@ -8,6 +8,16 @@ export function redactUrl(url: string | undefined): string {
   return url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]').replace(/#.*$/, '');
 }
 
+/** A server address for logs: host, port and database, never the user or password. */
+export function describeServerUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
 export function createLogger(level: string): Logger {
   return pino({
     level,

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createApp } from './app.ts';
 import { ConfigError, parseConfig } from './config.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, describeServerUrl } from './logger.ts';
 import { describeMissing, missingRequirements } from './ops/system-check.ts';
 
 function loadConfig() {
@@ -27,9 +27,16 @@ if (!fs.existsSync(path.join(config.CLIENT_DIST_DIR, 'index.html'))) {
   log.warn(`The client is not built (${config.CLIENT_DIST_DIR} has no index.html): run "npm run build". The API still works.`);
 }
 
-const app = await createApp(config, log);
+const app = await createApp(config, log).catch((error: unknown) => {
+  // Typically the database is unreachable or refuses us: say which and why, without a stack.
+  const where = config.DATABASE_URL ? ` (DATABASE_URL ${describeServerUrl(config.DATABASE_URL)})` : ` (DATA_DIR ${config.DATA_DIR})`;
+  log.fatal(`Cannot open the database${where}: ${(error as Error).message}`);
+  process.exit(1);
+});
 const port = await app.listen();
-log.info(`Interview room serving http://localhost:${port} (data in ${config.DATA_DIR})`);
+const storage = config.DATABASE_URL ? `PostgreSQL at ${describeServerUrl(config.DATABASE_URL)}` : `SQLite in ${config.DATA_DIR}`;
+const mode = config.REDIS_URL && config.DATABASE_URL ? `; multi-instance mode through Redis at ${describeServerUrl(config.REDIS_URL)}` : '';
+log.info(`Interview room serving http://localhost:${port} (data: ${storage}${mode})`);
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
