@@ -13,8 +13,8 @@ export interface ClusterConnections {
   close(): Promise<void>;
 }
 
-export function connectCluster(redisUrl: string, log: Logger): ClusterConnections {
-  const relay = createRedisRoomRelay(redisUrl, log);
+export function connectCluster(redisUrl: string, log: Logger, options: { onRelayDelivered?: (lagSeconds: number) => void } = {}): ClusterConnections {
+  const relay = createRedisRoomRelay(redisUrl, log, { onDelivered: options.onRelayDelivered });
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   redis.on('error', (error) => log.warn({ err: error }, 'cluster: redis connection error'));
   return {

@@ -44,6 +44,8 @@ export interface RoomRelayOptions {
   idleExpiryMs?: number;
   /** Longest a blocking read waits before it looks at the watch list again. */
   blockMs?: number;
+  /** Seconds from another instance publishing a message to this one delivering it. */
+  onDelivered?: (lagSeconds: number) => void;
 }
 
 /** How long a join waits for Redis before it starts reading the room's stream from a time instead. */
@@ -157,6 +159,8 @@ export function createRedisRoomRelay(redisUrl: string, log: Logger, options: Roo
           watch.lastId = id.toString();
           const entry = decodeEntry(fields);
           if (!entry || entry.instanceId === instanceId) continue;
+          // Entry ids start with Redis's clock in ms when it was added.
+          options.onDelivered?.(Math.max(0, Date.now() - Number.parseInt(watch.lastId, 10)) / 1000);
           try {
             watch.listener(entry.message);
           } catch (error) {
