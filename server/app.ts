@@ -8,6 +8,10 @@ import type { Config } from './config.ts';
 import { clientIp } from './http/client-ip.ts';
 import { errorHandler, sendError } from './http/http-error.ts';
 import { rejectUpgrade } from './http/reject-upgrade.ts';
+import { metricsRouter } from './http/metrics-routes.ts';
+import { isAllowedOrigin, parseAllowedOrigins } from './http/origin-check.ts';
+import { securityHeaders } from './http/security-headers.ts';
+import { createMetrics, type Metrics } from './ops/metrics.ts';
 import { problemsRouter } from './http/problems-routes.ts';
 import { reportRouter } from './http/report-routes.ts';
 import { whiteboardRouter } from './http/whiteboard-routes.ts';
@@ -44,6 +48,8 @@ export interface RunningApp {
   /** Resolves once the sandbox check finished (503 on Run when it failed). */
   sandbox: Promise<SandboxAvailability>;
   log: Logger;
+  /** Prometheus metrics of this instance (GET /metrics). */
+  metrics: Metrics;
   /** Resolves with the bound port. */
   listen(): Promise<number>;
   /** Stops accepting, closes every socket, stores every document. */
@@ -57,7 +63,14 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const rooms = new RoomService(store, limiter, config.ROOM_TTL_DAYS);
   // Several instances share rooms when they share both the database and Redis.
   const cluster = config.REDIS_URL && config.DATABASE_URL ? connectCluster(config.REDIS_URL, log) : undefined;
-  const registry = new DocRegistry(store, { snapshotEveryUpdates: config.SNAPSHOT_EVERY_UPDATES, log, relay: cluster?.relay });
+  // Read when scraped, after `registry` and `runs` exist.
+  const metrics = createMetrics({ roomsLoaded: () => registry.loadedRoomIds.length, runQueueDepth: () => runs.inFlightCount });
+  const registry = new DocRegistry(store, {
+    snapshotEveryUpdates: config.SNAPSHOT_EVERY_UPDATES,
+    log,
+    relay: cluster?.relay,
+    onPersisted: (seconds) => metrics.observePersist(seconds),
+  });
   const sandbox = checkSandbox(config);
   // Runs execute here, or (REDIS_URL) in whichever worker takes them from the queue.
   const local = !config.REDIS_URL || config.RUN_LOCAL_WORKER ? createLocalRunners(config, log) : undefined;
@@ -75,12 +88,15 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
       result: (roomId, payload) => broadcaster?.result(roomId, payload),
     },
     store,
-    { concurrency: config.RUN_CONCURRENCY, maxInFlightPerRoom: config.RUN_MAX_IN_FLIGHT_PER_ROOM },
+    { concurrency: config.RUN_CONCURRENCY, maxInFlightPerRoom: config.RUN_MAX_IN_FLIGHT_PER_ROOM, observeRun: metrics.observeRun },
   );
+  // Browsers may open sockets only from this host or ALLOWED_ORIGINS.
+  const allowedOrigins = parseAllowedOrigins(config.ALLOWED_ORIGINS);
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
+  app.use(securityHeaders({ trustProxy: config.TRUST_PROXY }));
   app.use((req, res, next) => {
     res.on('finish', () => {
       if (res.statusCode >= 400) log.info({ method: req.method, url: redactUrl(req.originalUrl), status: res.statusCode }, 'request');
@@ -91,6 +107,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     const ok = await store.healthy().catch(() => false);
     res.status(ok ? 200 : 503).json({ ok, roomsLoaded: registry.loadedRoomIds.length });
   });
+  app.use(metricsRouter(metrics));
   // Everyone leaves a room that is deleted; its document stores nothing more.
   const evict = (roomId: string) => {
     registry.evict(roomId);
@@ -115,6 +132,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     log,
     maxMessageBytes: config.WS_MAX_MESSAGE_BYTES,
     pingIntervalMs: config.WS_PING_INTERVAL_MS,
+    metrics,
   });
   const io = createSocketServer(httpServer, {
     rooms,
@@ -123,6 +141,8 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     runHistory: (roomId) => runs.history(roomId),
     timers: cluster?.timers ?? memorySharedTimers(),
     adapter: cluster?.socketAdapter,
+    metrics,
+    allowRequest: (req) => isAllowedOrigin(req, allowedOrigins, config.TRUST_PROXY),
   });
   // The candidate's open connections go when the interview ends or their link is replaced.
   revokeCandidateConnections = (roomId) => {
@@ -143,6 +163,9 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     const pathname = (req.url ?? '').split('?')[0] ?? '';
     if (pathname.startsWith(SOCKET_IO_PATH)) return; // engine.io answers these itself
     if (pathname.startsWith(YJS_PATH_PREFIX)) {
+      if (!isAllowedOrigin(req, allowedOrigins, config.TRUST_PROXY)) {
+        return rejectUpgrade(socket, 'forbidden', 'Pages from this origin may not open sockets here; an origin other than the server\'s own host must be listed in ALLOWED_ORIGINS.');
+      }
       yjs.handleUpgrade(req, socket, head, clientIp(req, config.TRUST_PROXY)).catch((error: unknown) => {
         log.error({ err: error }, 'yjs upgrade failed');
         rejectUpgrade(socket, 'internal', ERROR_TEXT.internal);
@@ -162,6 +185,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     bank,
     sandbox,
     log,
+    metrics,
     listen: () =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);

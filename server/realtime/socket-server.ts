@@ -1,6 +1,6 @@
 // Socket.IO carries room events that are not document state: who is present, and later
 // runs, timers and the interviewer's panel. Every inbound payload is parsed with its schema.
-import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { Server, type ServerOptions, type Socket } from 'socket.io';
 import { ERROR_TEXT, type ErrorBody } from '../../shared/errors.ts';
 import {
@@ -16,6 +16,7 @@ import type { Role } from '../../shared/room.ts';
 import type { RunHistoryEntry } from '../../shared/run.ts';
 import { clientIp } from '../http/client-ip.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../ops/metrics.ts';
 import type { RoomService } from '../rooms/room-service.ts';
 import { pickColor } from './presence.ts';
 import type { SharedTimers } from './shared-timers.ts';
@@ -54,6 +55,9 @@ export function createSocketServer(
     timers: SharedTimers;
     /** Multi-instance mode: room events reach sockets on every instance through Redis. */
     adapter?: ServerOptions['adapter'];
+    metrics?: Metrics;
+    /** Refuses a handshake (WebSocket or long-polling) before any auth, e.g. a foreign Origin. */
+    allowRequest?: (req: IncomingMessage) => boolean;
   },
 ): RoomServer {
   const io: RoomServer = new Server(httpServer, {
@@ -62,6 +66,12 @@ export function createSocketServer(
     // Socket.IO would destroy /yjs upgrades it does not own after 1 s; the HTTP layer routes them.
     destroyUpgrade: false,
     maxHttpBufferSize: 1e6,
+    ...(options.allowRequest && {
+      allowRequest: (req: IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void) => {
+        const allowed = options.allowRequest!(req);
+        callback(allowed ? null : 'origin not allowed (see ALLOWED_ORIGINS)', allowed);
+      },
+    }),
     ...(options.adapter && {
       adapter: options.adapter,
       // A short disconnect (an instance restarting, a network blip) replays what was missed;
@@ -106,7 +116,9 @@ export function createSocketServer(
   });
 
   io.on('connection', async (socket: RoomSocket) => {
-    const { roomId } = socket.data;
+    const { roomId, role } = socket.data;
+    options.metrics?.connectionOpened(role, 'socketio');
+    socket.once('disconnect', () => options.metrics?.connectionClosed(role, 'socketio'));
     const room = await options.rooms.getRoom(roomId);
     if (!room) return void socket.disconnect(true);
     await socket.join([roomId, roleChannel(roomId, socket.data.role)]);

@@ -2,7 +2,7 @@
 // across rooms, the executor, streaming to the room, and the history both people see.
 import { randomUUID } from 'node:crypto';
 import type { Language } from '../../shared/room.ts';
-import type { RunHistoryEntry, RunOutputChunk, RunResult, RunStarted } from '../../shared/run.ts';
+import type { RunHistoryEntry, RunOutputChunk, RunResult, RunStarted, RunStatus } from '../../shared/run.ts';
 import { buildReport, gradeRequest } from '../grading/grade.ts';
 import type { GradeRequest, GradedCall } from '../grading/graded-call.ts';
 import type { LoadedProblem } from '../problems/load-problems.ts';
@@ -66,13 +66,25 @@ export class RunService {
     private readonly executor: RunExecutor,
     private readonly broadcast: RunBroadcaster,
     private readonly store: Store,
-    private readonly options: { concurrency: number; maxInFlightPerRoom: number },
+    private readonly options: {
+      concurrency: number;
+      maxInFlightPerRoom: number;
+      /** Called once per finished run (metrics); 'failed' when the executor threw. */
+      observeRun?: (language: Language, status: RunStatus | 'failed', seconds: number) => void;
+    },
   ) {
     this.queue = new FairQueue(options.concurrency);
   }
 
   get queueDepth(): number {
     return this.queue.depth;
+  }
+
+  /** Runs queued or running, across rooms. */
+  get inFlightCount(): number {
+    let total = 0;
+    for (const count of this.inFlight.values()) total += count;
+    return total;
   }
 
   history(roomId: string): Promise<RunHistoryEntry[]> {
@@ -108,7 +120,18 @@ export class RunService {
         dataset: sqlDataset(problem),
       };
       const result = await this.queue.schedule(roomId, async () => {
-        const { graded: _none, ...ran } = await this.executor.execute(job, (stream, text) => batcher.push(stream, text));
+        // Metrics time the visible run (not the queue wait, not the grading run).
+        const startedAt = performance.now();
+        const seconds = () => (performance.now() - startedAt) / 1000;
+        let executed: ExecutedRun;
+        try {
+          executed = await this.executor.execute(job, (stream, text) => batcher.push(stream, text));
+        } catch (error) {
+          this.options.observeRun?.(job.language, 'failed', seconds());
+          throw error;
+        }
+        this.options.observeRun?.(job.language, executed.status, seconds());
+        const { graded: _none, ...ran } = executed;
         batcher.flush();
         const grade = problem && gradeRequest(problem);
         if (!problem || !grade) return ran;

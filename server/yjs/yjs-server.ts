@@ -7,6 +7,7 @@ import { ERROR_TEXT, WS_CLOSE } from '../../shared/errors.ts';
 import { roomIdSchema } from '../../shared/room.ts';
 import { rejectUpgrade } from '../http/reject-upgrade.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../ops/metrics.ts';
 import type { RoomService } from '../rooms/room-service.ts';
 import { YjsConnection } from './connection.ts';
 import type { DocRegistry } from './doc-registry.ts';
@@ -20,6 +21,7 @@ export interface YjsServerOptions {
   log: Logger;
   maxMessageBytes: number;
   pingIntervalMs: number;
+  metrics?: Metrics;
 }
 
 export interface YjsServer {
@@ -30,8 +32,23 @@ export interface YjsServer {
 const toBytes = (data: RawData): Uint8Array =>
   Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 
+/** Sizes of frames without copying them (fragments are only concatenated for decoding). */
+const byteLengthOf = (data: RawData): number =>
+  Array.isArray(data) ? data.reduce((sum, part) => sum + part.byteLength, 0) : data.byteLength;
+
+/** An empty Yjs update (no structs, no deletions): a sync step 2 that changes nothing. */
+const EMPTY_UPDATE_BYTES = 2;
+
 export function createYjsServer(options: YjsServerOptions): YjsServer {
-  const { rooms, registry, log } = options;
+  const { rooms, registry, log, metrics } = options;
+  // Counts every frame sent to a client; a plain connection when there are no metrics.
+  class CountedConnection extends YjsConnection {
+    override send(message: Uint8Array): void {
+      if (this.open) metrics?.yjsBytes('out', message.byteLength);
+      super.send(message);
+    }
+  }
+  const Connection = metrics ? CountedConnection : YjsConnection;
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
   const live = new Set<YjsConnection>();
 
@@ -70,7 +87,8 @@ export function createYjsServer(options: YjsServerOptions): YjsServer {
     let accepted = false;
     wss.handleUpgrade(req, socket, head, (ws) => {
       accepted = true;
-      const connection = new YjsConnection(ws, auth.role);
+      const connection = new Connection(ws, auth.role);
+      metrics?.connectionOpened(connection.role, 'yjs');
       connection.readOnly = auth.room.endedAtMs !== null;
       live.add(connection);
       reserved.pendingJoins -= 1;
@@ -79,9 +97,12 @@ export function createYjsServer(options: YjsServerOptions): YjsServer {
       });
       ws.on('message', (data, isBinary) => {
         connection.alive = true;
+        metrics?.yjsBytes('in', byteLengthOf(data));
         if (!isBinary) return connection.close(WS_CLOSE.invalidMessage, 'binary frames only');
         try {
-          reserved.handle(connection, decodeMessage(toBytes(data)));
+          const message = decodeMessage(toBytes(data));
+          reserved.handle(connection, message);
+          if (message.kind === 'sync-update' && !connection.readOnly && message.update.byteLength > EMPTY_UPDATE_BYTES) metrics?.yjsUpdateApplied();
         } catch (error) {
           // A bad frame ends this connection only; the room and other clients carry on.
           const reason = error instanceof InvalidMessageError ? error.message : 'update rejected';
@@ -90,6 +111,7 @@ export function createYjsServer(options: YjsServerOptions): YjsServer {
         }
       });
       ws.on('close', () => {
+        metrics?.connectionClosed(connection.role, 'yjs');
         live.delete(connection);
         registry.leave(reserved, connection);
       });

@@ -1,5 +1,6 @@
 // Debian's Chromium driven by playwright-core. Every request that leaves loopback is
-// aborted and recorded, so a test can assert the app works with no internet.
+// aborted and recorded, so a test can assert the app works with no internet. Every
+// Content Security Policy violation is recorded too, and fails the test it happened in.
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,6 +9,18 @@ import { REPO_ROOT, createRoom, startTestServer, type TestServer } from './serve
 import { CHROMIUM } from './system.ts';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** CSP violations of every context in this test file not yet reported by a test. */
+const unreportedCspViolations: string[] = [];
+// Under vitest, each test fails if a page broke the CSP while it ran (the bench scripts
+// import this file outside vitest).
+if (process.env.VITEST) {
+  const { afterEach } = await import('vitest');
+  afterEach(() => {
+    const violations = unreportedCspViolations.splice(0);
+    if (violations.length) throw new Error(`Content Security Policy violations in the browser:\n${violations.join('\n')}`);
+  });
+}
 
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -30,6 +43,8 @@ export interface OfflineContext {
   context: BrowserContext;
   /** URLs the page tried to fetch from outside loopback (all were aborted). */
   externalRequests: string[];
+  /** Console messages and errors about the Content Security Policy, from pages and their workers. */
+  cspViolations: string[];
 }
 
 export async function newOfflineContext(browser: Browser): Promise<OfflineContext> {
@@ -41,13 +56,30 @@ export async function newOfflineContext(browser: Browser): Promise<OfflineContex
     externalRequests.push(url.toString());
     return route.abort('internetdisconnected');
   });
+  const cspViolations: string[] = [];
+  const recordCsp = (text: string) => {
+    if (!/Content[- ]Security[- ]Policy/i.test(text)) return;
+    cspViolations.push(text);
+    unreportedCspViolations.push(text);
+  };
+  // Chromium logs violations to the console; the DOM event also catches any it does not.
+  await context.exposeBinding('__reportCspViolation', (_source, text: string) => recordCsp(text));
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const report = (window as unknown as { __reportCspViolation?: (text: string) => void }).__reportCspViolation;
+      report?.(`Content Security Policy violation: ${event.violatedDirective} blocked ${event.blockedURI || '(inline)'} at ${event.sourceFile}:${event.lineNumber}`);
+    });
+  });
   context.on('page', (page) => {
     page.on('websocket', (socket) => {
       const url = new URL(socket.url());
       if (!LOOPBACK_HOSTS.has(url.hostname)) externalRequests.push(url.toString());
     });
+    page.on('console', (message) => recordCsp(message.text()));
+    page.on('pageerror', (error) => recordCsp(`${error.name}: ${error.message}`));
+    page.on('worker', (worker) => worker.on('console', (message) => recordCsp(message.text())));
   });
-  return { context, externalRequests };
+  return { context, externalRequests, cspViolations };
 }
 
 /** Opens a room link, gives a display name, and waits until the room is connected. */
