@@ -62,9 +62,16 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const limiter = createAuthFailureLimiter(config.AUTH_FAILURES_PER_MINUTE);
   const rooms = new RoomService(store, limiter, config.ROOM_TTL_DAYS);
   // Several instances share rooms when they share both the database and Redis.
-  const cluster = config.REDIS_URL && config.DATABASE_URL ? connectCluster(config.REDIS_URL, log) : undefined;
   // Read when scraped, after `registry` and `runs` exist.
-  const metrics = createMetrics({ roomsLoaded: () => registry.loadedRoomIds.length, runQueueDepth: () => runs.inFlightCount });
+  const metrics = createMetrics({
+    roomsLoaded: () => registry.loadedRoomIds.length,
+    runQueueDepth: () => runs.inFlightCount,
+    relayRoomsWatched: () => cluster?.relay.watchedCount ?? 0,
+  });
+  const cluster =
+    config.REDIS_URL && config.DATABASE_URL
+      ? connectCluster(config.REDIS_URL, log, { onRelayDelivered: (seconds) => metrics.observeRelayLag(seconds) })
+      : undefined;
   const registry = new DocRegistry(store, {
     snapshotEveryUpdates: config.SNAPSHOT_EVERY_UPDATES,
     log,

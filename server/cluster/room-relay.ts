@@ -23,6 +23,8 @@ export type RelayListener = (message: RelayMessage) => void;
 
 export interface RoomRelay {
   readonly instanceId: string;
+  /** Rooms whose streams this instance reads. */
+  readonly watchedCount: number;
   /**
    * Starts delivering the room's messages from other instances. The read position is taken
    * before this resolves, so whatever is stored after the call is delivered: load the document
@@ -174,6 +176,9 @@ export function createRedisRoomRelay(redisUrl: string, log: Logger, options: Roo
 
   return {
     instanceId,
+    get watchedCount() {
+      return watched.size;
+    },
     async watch(roomId, listener) {
       watched.set(roomId, { listener, lastId: await newestId(roomId) });
       wakeReader();

@@ -12,6 +12,8 @@ export interface MetricSources {
   roomsLoaded: () => number;
   /** Runs queued plus running on this instance. */
   runQueueDepth: () => number;
+  /** Multi-instance mode: room streams this instance reads from Redis. */
+  relayRoomsWatched?: () => number;
 }
 
 export interface Metrics {
@@ -46,6 +48,17 @@ export function createMetrics(sources: MetricSources): Metrics {
       this.set(sources.roomsLoaded());
     },
   });
+  if (sources.relayRoomsWatched) {
+    const watched = sources.relayRoomsWatched;
+    new Gauge({
+      name: 'interview_relay_rooms_watched',
+      help: 'Multi-instance mode: room streams this instance reads from Redis',
+      registers,
+      collect() {
+        this.set(watched());
+      },
+    });
+  }
   const connections = new Gauge({
     name: 'interview_connections',
     help: 'Open client connections by role and transport',

@@ -57,6 +57,9 @@ describe.skipIf(!ready)('leak check', () => {
     const baseline = await inspector.memoryAfterGc();
     for (let i = WARMUP_CYCLES; i < CYCLES; i++) await cycle(instance);
     expect(await roomsLoaded(instance.httpUrl)).toBe(0);
+    // Nor any room stream still read from Redis.
+    const metrics = await (await fetch(`${instance.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^interview_relay_rooms_watched 0$/m);
     const after = await inspector.memoryAfterGc();
     const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
     console.log(`leak check: heap ${mb(baseline.heapUsed)} -> ${mb(after.heapUsed)}, rss ${mb(baseline.rss)} -> ${mb(after.rss)}`);
