@@ -272,74 +272,51 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   let inFlight: { rooms: Set<string>; written: Promise<void> } | undefined;
   let scheduled = false;
 
+  /**
+   * Appends one room's updates in a single autocommitted statement: one round trip. The
+   * UPDATE allocates the seqs and holds the room row's lock until the statement commits, so
+   * seq N+1 is never visible before seq N. Each statement locks one room only, so writers
+   * never wait on each other in a cycle. Resolves with the first seq, or undefined when the
+   * room does not exist.
+   */
+  async function appendRoomUpdates(roomId: string, updates: PendingUpdate[]): Promise<number | undefined> {
+    const { rows } = await pool.query<{ first_seq: number }>(
+      `WITH allocated AS (
+         UPDATE rooms SET last_seq = last_seq + $2 WHERE id = $1 RETURNING last_seq - $2 AS before_seq
+       ), inserted AS (
+         INSERT INTO yjs_updates (room_id, seq, update_bytes, actor, created_at_ms)
+         SELECT $1, allocated.before_seq + u.ord, u.bytes, u.actor, u.at_ms
+         FROM allocated, unnest($3::bytea[], $4::text[], $5::bigint[]) WITH ORDINALITY AS u(bytes, actor, at_ms, ord)
+       )
+       SELECT before_seq + 1 AS first_seq FROM allocated`,
+      [roomId, updates.length, updates.map((p) => bufferOf(p.update)), updates.map((p) => p.actor), updates.map((p) => p.atMs)],
+    );
+    return rows[0]?.first_seq;
+  }
+
   async function writeBatch(batch: PendingUpdate[]): Promise<void> {
-    // Group by room, keeping call order within a room.
+    // Group by room, keeping call order within a room; rooms are written in parallel.
     const byRoom = new Map<string, PendingUpdate[]>();
     for (const pending of batch) {
       const list = byRoom.get(pending.roomId);
       if (list) list.push(pending);
       else byRoom.set(pending.roomId, [pending]);
     }
-    const roomIds = [...byRoom.keys()].sort();
-    const seqs = new Map<PendingUpdate, number>();
-    const missing = new Set<string>();
-    try {
-      await transaction('BEGIN', async (client) => {
-        let counters: { id: string; last_seq: number }[];
-        if (roomIds.length === 1) {
-          const roomId = roomIds[0]!;
-          const { rows } = await client.query<{ id: string; last_seq: number }>(
-            'UPDATE rooms SET last_seq = last_seq + $2 WHERE id = $1 RETURNING id, last_seq',
-            [roomId, byRoom.get(roomId)!.length],
-          );
-          counters = rows;
-        } else {
-          // Lock the room rows in id order first: two instances batching overlapping rooms
-          // then wait for each other instead of deadlocking. NO KEY UPDATE is what the UPDATE
-          // takes anyway; it does not block other transactions' foreign-key checks.
-          await client.query('SELECT id FROM rooms WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE', [roomIds]);
-          const { rows } = await client.query<{ id: string; last_seq: number }>(
-            `UPDATE rooms AS r SET last_seq = r.last_seq + v.n
-             FROM unnest($1::text[], $2::bigint[]) AS v(id, n)
-             WHERE r.id = v.id
-             RETURNING r.id, r.last_seq`,
-            [roomIds, roomIds.map((id) => byRoom.get(id)!.length)],
-          );
-          counters = rows;
-        }
-        const lastSeqs = new Map(counters.map((row) => [row.id, row.last_seq]));
-        const rows: PendingUpdate[] = [];
-        const rowSeqs: number[] = [];
-        for (const roomId of roomIds) {
-          const updates = byRoom.get(roomId)!;
-          const last = lastSeqs.get(roomId);
-          if (last === undefined) {
-            missing.add(roomId);
-            continue;
+    await Promise.all(
+      [...byRoom].map(async ([roomId, updates]) => {
+        try {
+          const first = await appendRoomUpdates(roomId, updates);
+          if (first === undefined) {
+            const missing = new Error(`Cannot store an update: room ${roomId} does not exist (deleted?)`);
+            for (const pending of updates) pending.reject(missing);
+            return;
           }
-          updates.forEach((pending, i) => {
-            const seq = last - updates.length + 1 + i;
-            seqs.set(pending, seq);
-            rows.push(pending);
-            rowSeqs.push(seq);
-          });
+          updates.forEach((pending, i) => pending.resolve(first + i));
+        } catch (error) {
+          for (const pending of updates) pending.reject(error);
         }
-        if (rows.length === 0) return;
-        await client.query(
-          `INSERT INTO yjs_updates (room_id, seq, update_bytes, actor, created_at_ms)
-           SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::text[], $5::bigint[])`,
-          [rows.map((p) => p.roomId), rowSeqs, rows.map((p) => bufferOf(p.update)), rows.map((p) => p.actor), rows.map((p) => p.atMs)],
-        );
-      });
-    } catch (error) {
-      for (const pending of batch) pending.reject(error);
-      return;
-    }
-    for (const pending of batch) {
-      const seq = seqs.get(pending);
-      if (seq !== undefined) pending.resolve(seq);
-      else pending.reject(new Error(`Cannot store an update: room ${pending.roomId} does not exist (deleted?)`));
-    }
+      }),
+    );
   }
 
   function startBatch(): void {

@@ -1,4 +1,4 @@
-// The Redis stream relay between instances, against a real redis-server.
+// The Redis relay between instances (a pub/sub channel per room), against a real redis-server.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createRedisRoomRelay, type RelayMessage, type RoomRelay } from '../../server/cluster/room-relay.ts';
 import { createLogger } from '../../server/logger.ts';
@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 function relay(): RoomRelay {
-  const created = createRedisRoomRelay(redis.url, log, { blockMs: 1000 });
+  const created = createRedisRoomRelay(redis.url, log);
   relays.push(created);
   return created;
 }
