@@ -29,18 +29,22 @@ export interface RoomAccess {
   roomName: string;
   /** Query parameters per slot */
   params: readonly [Record<string, string>, Record<string, string>];
+  /** When the two slots connect to different servers (bench:scale): serverUrl per slot. */
+  slotServerUrls?: readonly [string, string];
 }
 
 export type Slot = 0 | 1;
 
 export function roomUrl(room: RoomAccess, slot: Slot): string {
   const query = new URLSearchParams(room.params[slot]).toString();
-  return `${room.serverUrl}/${encodeURIComponent(room.roomName)}${query ? `?${query}` : ''}`;
+  return `${room.slotServerUrls?.[slot] ?? room.serverUrl}/${encodeURIComponent(room.roomName)}${query ? `?${query}` : ''}`;
 }
 
 export interface BenchServer {
   kind: ServerKind;
   pid: number;
+  /** The port it listens on (127.0.0.1). */
+  readonly port: number;
   createRooms(count: number): Promise<RoomAccess[]>;
   sample(): ProcSample;
   /** Lines the server logged at warning level or above (stderr lines for stock). */
@@ -55,6 +59,8 @@ export interface StartOptions {
   core: number | undefined;
   /** Folder for a V8 CPU profile of the server (written when it stops), or undefined. */
   cpuProfDir?: string;
+  /** Extra environment of the server (e.g. REDIS_URL and DATABASE_URL for bench:scale). */
+  env?: Record<string, string>;
 }
 
 interface Flavor {
@@ -115,7 +121,7 @@ class RunningServer implements BenchServer {
     readonly kind: ServerKind,
     private readonly flavor: Flavor,
     private readonly child: ChildProcess,
-    private readonly port: number,
+    readonly port: number,
     private readonly dataDir: string | undefined,
   ) {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
@@ -206,7 +212,7 @@ export async function startServer(kind: ServerKind, options: StartOptions): Prom
       : ['taskset', ['-c', String(options.core), process.execPath, ...nodeArgs]];
   const child = spawn(command, args, {
     cwd: REPO_ROOT,
-    env: { ...process.env, PORT: String(port), HOST, ...flavor.env(dataDir), ...(dataDir ? { BENCH_TEMP_DIR: dataDir } : {}) },
+    env: { ...process.env, PORT: String(port), HOST, ...flavor.env(dataDir), ...options.env, ...(dataDir ? { BENCH_TEMP_DIR: dataDir } : {}) },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const server = new RunningServer(kind, flavor, child, port, dataDir);
