@@ -5,9 +5,9 @@
 // package) or `nobody`, through setpriv (util-linux).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
+import { freePort } from './free-port.ts';
 
 export interface LocalPostgres {
   /** postgres://interview@127.0.0.1:<port>/interview */
@@ -90,16 +90,6 @@ function commandLine(bin: string, args: string[], account: Account | undefined, 
   return [SETPRIV, [...privileges, ...death, '--', bin, ...args]];
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 function run(label: string, file: string, args: string[], cwd: string): Promise<void> {
   return new Promise((resolve, reject) => {

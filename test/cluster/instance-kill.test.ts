@@ -2,25 +2,16 @@
 // load balancer to the survivor, and no acknowledged edit is lost. An edit counts as
 // acknowledged once a client on the other instance has seen it: the server stores before it
 // relays, so anything seen elsewhere must be in the database even if its author vanished too.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { WS_CLOSE } from '../../shared/errors.ts';
 import { startRoundRobinProxy } from '../../server/cluster/round-robin-proxy.ts';
-import { clusterProgramsReady, roomsLoaded, startTestCluster, type TestCluster } from '../helpers/cluster.ts';
+import { clusterFixture, roomsLoaded, type TestCluster } from '../helpers/cluster.ts';
 import { createRoom } from '../helpers/server.ts';
 import { startTyping, tokensIn } from '../helpers/typist.ts';
-import { Cleanup } from '../helpers/wait-for.ts';
 import { syncedYClient } from '../helpers/yjs-client.ts';
 
-const ready = clusterProgramsReady();
-let cluster: TestCluster;
-const cleanup = new Cleanup();
-beforeAll(async () => {
-  if (ready) cluster = await startTestCluster();
-});
-afterAll(async () => {
-  await cleanup.run();
-  await cluster?.close();
-});
+const fixture = clusterFixture();
+const { cleanup } = fixture;
 
 type Instance = TestCluster['instances'][number];
 
@@ -31,10 +22,10 @@ async function balancer(first: Instance, second: Instance): Promise<{ wsUrl: str
   return { wsUrl: `ws://127.0.0.1:${proxy.port}`, stats: proxy.stats };
 }
 
-describe.skipIf(!ready)('an instance going away mid-typing', () => {
+describe.skipIf(!fixture.ready)('an instance going away mid-typing', () => {
   test('SIGTERM: the instance stores everything, closes its sockets and exits cleanly; its clients carry on elsewhere', async () => {
-    const leaving = await cluster.addInstance();
-    const staying = cluster.instances[1]!;
+    const leaving = await fixture.cluster.addInstance();
+    const staying = fixture.cluster.instances[1]!;
     const room = await createRoom(staying.httpUrl);
     const lb = await balancer(leaving, staying);
     const onLeaving = await syncedYClient(lb.wsUrl, room.roomId, room.interviewerToken, { name: 'l' });
@@ -59,7 +50,7 @@ describe.skipIf(!ready)('an instance going away mid-typing', () => {
   });
 
   test("its clients move to the other instance and every edit someone saw survives, even its author's loss", async () => {
-    const [doomed, survivor] = cluster.instances as [NonNullable<TestCluster['instances'][0]>, NonNullable<TestCluster['instances'][0]>];
+    const [doomed, survivor] = fixture.pair();
     const room = await createRoom(survivor.httpUrl);
     // Two people on the doomed instance, one on the survivor, all typing.
     const lb = await balancer(doomed, survivor);

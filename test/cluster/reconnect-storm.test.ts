@@ -1,26 +1,17 @@
 // Fault test 4: a reconnect storm. 1,000 clients in 50 rooms across two instances drop their
 // connections and come back within one second (what a load balancer restart or a network
 // blip does). The instances keep answering health checks and every room converges.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { clusterProgramsReady, startTestCluster, type TestCluster } from '../helpers/cluster.ts';
+import { describe, expect, test } from 'vitest';
+import { clusterFixture } from '../helpers/cluster.ts';
 import { createRoom } from '../helpers/server.ts';
-import { Cleanup } from '../helpers/wait-for.ts';
 import { syncedYClient, type YClient } from '../helpers/yjs-client.ts';
 
 const ROOMS = 50;
 const CLIENTS_PER_ROOM = 20;
 const STORM_WINDOW_MS = 1000;
 
-const ready = clusterProgramsReady();
-let cluster: TestCluster;
-const cleanup = new Cleanup();
-beforeAll(async () => {
-  if (ready) cluster = await startTestCluster();
-});
-afterAll(async () => {
-  await cleanup.run();
-  await cluster?.close();
-});
+const fixture = clusterFixture();
+const { cleanup } = fixture;
 
 /** Polls every instance's /healthz until stopped; counts answers that were not 200. */
 function watchHealth(urls: string[]): { stop(): Promise<{ answered: number; failed: string[] }> } {
@@ -52,9 +43,9 @@ function watchHealth(urls: string[]): { stop(): Promise<{ answered: number; fail
   };
 }
 
-describe.skipIf(!ready)('reconnect storm', () => {
+describe.skipIf(!fixture.ready)('reconnect storm', () => {
   test('1,000 clients reconnecting within a second: health keeps answering and every room converges', { timeout: 240_000 }, async () => {
-    const instances = cluster.instances;
+    const instances = fixture.cluster.instances;
     const rooms: { roomId: string; clients: YClient[] }[] = [];
     for (let r = 0; r < ROOMS; r++) {
       const room = await createRoom(instances[r % instances.length]!.httpUrl);

@@ -1,27 +1,18 @@
 // Fault test 3: redis-server restarts (losing every stream) while people on two instances
 // type. Instances queue what they publish while Redis is away and, once it is back, read
 // whatever the relay lost from the database: everyone converges and nothing is lost.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { clusterProgramsReady, startTestCluster, type TestCluster } from '../helpers/cluster.ts';
+import { describe, expect, test } from 'vitest';
+import { clusterFixture } from '../helpers/cluster.ts';
 import { createRoom } from '../helpers/server.ts';
 import { startTyping, tokensIn } from '../helpers/typist.ts';
-import { Cleanup } from '../helpers/wait-for.ts';
 import { syncedYClient } from '../helpers/yjs-client.ts';
 
-const ready = clusterProgramsReady();
-let cluster: TestCluster;
-const cleanup = new Cleanup();
-beforeAll(async () => {
-  if (ready) cluster = await startTestCluster();
-});
-afterAll(async () => {
-  await cleanup.run();
-  await cluster?.close();
-});
+const fixture = clusterFixture();
+const { cleanup } = fixture;
 
-describe.skipIf(!ready)('redis-server restarted mid-typing', () => {
+describe.skipIf(!fixture.ready)('redis-server restarted mid-typing', () => {
   test('instances resend and catch up; all clients converge with every edit', async () => {
-    const [a, b] = cluster.instances as [NonNullable<TestCluster['instances'][0]>, NonNullable<TestCluster['instances'][0]>];
+    const [a, b] = fixture.pair();
     const room = await createRoom(a.httpUrl);
     const onA = await syncedYClient(a.wsUrl, room.roomId, room.interviewerToken, { name: 'a' });
     const onB = await syncedYClient(b.wsUrl, room.roomId, room.candidateToken, { name: 'b' });
@@ -29,7 +20,7 @@ describe.skipIf(!ready)('redis-server restarted mid-typing', () => {
     const typists = [startTyping(onA, 'a', 15), startTyping(onB, 'b', 15)];
     await new Promise((resolve) => setTimeout(resolve, 1000));
 
-    await cluster.redis.restart();
+    await fixture.cluster.redis.restart();
     await new Promise((resolve) => setTimeout(resolve, 1500));
     for (const typist of typists) typist.stop();
 

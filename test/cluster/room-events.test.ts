@@ -1,25 +1,16 @@
 // Room events in multi-instance mode: people on different instances see each other, the
 // shared timer, run events, and room decisions (ending the interview, deleting the room)
 // reach connections on every instance.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { WS_CLOSE } from '../../shared/errors.ts';
 import type { Participant, SharedTimer } from '../../shared/events.ts';
-import { clusterProgramsReady, startTestCluster, type TestCluster } from '../helpers/cluster.ts';
+import { clusterFixture } from '../helpers/cluster.ts';
 import { createRoom } from '../helpers/server.ts';
 import { connectSocket, roomSocket, type RoomSocket } from '../helpers/socket-client.ts';
-import { Cleanup } from '../helpers/wait-for.ts';
 import { syncedYClient } from '../helpers/yjs-client.ts';
 
-const ready = clusterProgramsReady();
-let cluster: TestCluster;
-const cleanup = new Cleanup();
-beforeAll(async () => {
-  if (ready) cluster = await startTestCluster();
-});
-afterAll(async () => {
-  await cleanup.run();
-  await cluster?.close();
-});
+const fixture = clusterFixture();
+const { cleanup } = fixture;
 
 async function join(httpUrl: string, roomId: string, token: string, name: string): Promise<{ socket: RoomSocket; participants: () => Participant[]; timers: (SharedTimer | null)[] }> {
   const socket = roomSocket(httpUrl, { roomId, token, name });
@@ -32,9 +23,9 @@ async function join(httpUrl: string, roomId: string, token: string, name: string
   return { socket, participants: () => participants, timers };
 }
 
-describe.skipIf(!ready)('room events across instances', () => {
+describe.skipIf(!fixture.ready)('room events across instances', () => {
   test('presence and the shared timer are the same on both instances, for people joining later too', async () => {
-    const [a, b] = cluster.instances as [TestCluster['instances'][number], TestCluster['instances'][number]];
+    const [a, b] = fixture.pair();
     const room = await createRoom(a.httpUrl);
     const interviewer = await join(a.httpUrl, room.roomId, room.interviewerToken, 'Ines');
     const candidate = await join(b.httpUrl, room.roomId, room.candidateToken, 'Cam');
@@ -48,7 +39,7 @@ describe.skipIf(!ready)('room events across instances', () => {
   });
 
   test('ending the interview on one instance disconnects the candidate on the other and freezes the document there', async () => {
-    const [a, b] = cluster.instances as [TestCluster['instances'][number], TestCluster['instances'][number]];
+    const [a, b] = fixture.pair();
     const room = await createRoom(a.httpUrl);
     const candidateDoc = await syncedYClient(b.wsUrl, room.roomId, room.candidateToken);
     const interviewerDoc = await syncedYClient(b.wsUrl, room.roomId, room.interviewerToken);
@@ -70,7 +61,7 @@ describe.skipIf(!ready)('room events across instances', () => {
   });
 
   test('deleting the room on one instance closes its documents on the other', async () => {
-    const [a, b] = cluster.instances as [TestCluster['instances'][number], TestCluster['instances'][number]];
+    const [a, b] = fixture.pair();
     const room = await createRoom(a.httpUrl);
     const onB = await syncedYClient(b.wsUrl, room.roomId, room.interviewerToken);
     cleanup.add(() => onB.destroy());

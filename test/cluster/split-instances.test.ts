@@ -1,26 +1,17 @@
 // Fault test 1: clients of one room on different instances type at once; every document,
 // and the one in the shared database, ends identical with every keystroke in it.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { clusterProgramsReady, roomsLoaded, startTestCluster, type TestCluster } from '../helpers/cluster.ts';
+import { describe, expect, test } from 'vitest';
+import { clusterFixture, roomsLoaded } from '../helpers/cluster.ts';
 import { createRoom } from '../helpers/server.ts';
 import { startTyping, tokensIn } from '../helpers/typist.ts';
-import { Cleanup } from '../helpers/wait-for.ts';
 import { syncedYClient, type YClient } from '../helpers/yjs-client.ts';
 
-const ready = clusterProgramsReady();
-let cluster: TestCluster;
-const cleanup = new Cleanup();
-beforeAll(async () => {
-  if (ready) cluster = await startTestCluster();
-});
-afterAll(async () => {
-  await cleanup.run();
-  await cluster?.close();
-});
+const fixture = clusterFixture();
+const { cleanup } = fixture;
 
-describe.skipIf(!ready)('two instances, one room', () => {
+describe.skipIf(!fixture.ready)('two instances, one room', () => {
   test('clients split across instances typing concurrently converge to identical text', async () => {
-    const [a, b] = cluster.instances as [NonNullable<TestCluster['instances'][0]>, NonNullable<TestCluster['instances'][0]>];
+    const [a, b] = fixture.pair();
     const room = await createRoom(a.httpUrl);
     const clients: YClient[] = [];
     for (const [i, instance] of [a, b, a, b].entries()) {

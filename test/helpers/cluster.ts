@@ -1,10 +1,12 @@
 // Multi-instance mode for tests: a real redis-server and PostgreSQL on random ports, server
 // instances as child processes sharing them, and optionally the round-robin proxy in front.
+import { afterAll, beforeAll } from 'vitest';
 import { startRoundRobinProxy } from '../../server/cluster/round-robin-proxy.ts';
 import { startTestPostgres, type TestPostgres } from './postgres.ts';
 import { startRedis, type TestRedis } from './redis.ts';
 import { startServerProcess, tempDataDir, type ServerProcess } from './server.ts';
 import { POSTGRES, REDIS_SERVER, requireProgram } from './system.ts';
+import { Cleanup } from './wait-for.ts';
 
 export interface TestCluster {
   redis: TestRedis;
@@ -64,4 +66,40 @@ export async function startTestCluster(options: { instances?: number; env?: Reco
 export async function roomsLoaded(httpUrl: string): Promise<number> {
   const health = (await (await fetch(`${httpUrl}/healthz`)).json()) as { roomsLoaded: number };
   return health.roomsLoaded;
+}
+
+export interface ClusterFixture {
+  /** False (outside CI) when redis-server or PostgreSQL is missing: use with describe.skipIf. */
+  ready: boolean;
+  /** Steps run after the file's tests, before the cluster stops (clients, proxies). */
+  cleanup: Cleanup;
+  readonly cluster: TestCluster;
+  /** The first two instances. */
+  pair(): [ServerProcess, ServerProcess];
+}
+
+/** A cluster for one test file: started before its tests, stopped after them. */
+export function clusterFixture(options: Parameters<typeof startTestCluster>[0] = {}): ClusterFixture {
+  const ready = clusterProgramsReady();
+  const cleanup = new Cleanup();
+  let cluster: TestCluster | undefined;
+  beforeAll(async () => {
+    if (ready) cluster = await startTestCluster(options);
+  });
+  afterAll(async () => {
+    await cleanup.run();
+    await cluster?.close();
+  });
+  const started = () => {
+    if (!cluster) throw new Error('the cluster is not started');
+    return cluster;
+  };
+  return {
+    ready,
+    cleanup,
+    get cluster() {
+      return started();
+    },
+    pair: () => started().instances.slice(0, 2) as [ServerProcess, ServerProcess],
+  };
 }
