@@ -11,8 +11,9 @@
 //   form the next batch, which starts as soon as the current one commits.
 import pg from 'pg';
 import type { Language, Role } from '../../shared/room.ts';
-import type { RunHistoryEntry, RunResult, RunStatus } from '../../shared/run.ts';
-import type { Scorecard, ScorecardDraft } from '../../shared/scorecard.ts';
+import type { RunResult } from '../../shared/run.ts';
+import type { Scorecard } from '../../shared/scorecard.ts';
+import { RUN_HISTORY_COLUMNS, RUN_INSERT_COLUMNS, SCORECARD_COLUMNS, runHistoryEntryOf, runInsertValues, scorecardOf, type RunRow, type ScorecardRow } from './rows.ts';
 import type { DocSnapshot, LoggedUpdate, RoomRecord, RoomTokenRecord, Store, StoredDocState } from './store.ts';
 
 const SCHEMA_VERSION = 1;
@@ -121,7 +122,6 @@ const types: pg.CustomTypesConfig = {
 
 const bytesOf = (buffer: Buffer): Uint8Array => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 const bufferOf = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-const iso = (ms: number) => new Date(ms).toISOString();
 
 interface RoomRow {
   id: string;
@@ -151,28 +151,14 @@ const toLogged = (row: UpdateRow): LoggedUpdate => ({
   createdAtMs: row.created_at_ms,
 });
 
-interface ScorecardRow {
-  interviewer_id: string;
-  interviewer_name: string;
-  draft_json: string;
-  submitted_at_ms: number | null;
-  updated_at_ms: number;
-}
 interface AmendmentRow {
   interviewer_id: string;
   text: string;
   at_ms: number;
 }
-const toScorecard = (row: ScorecardRow, amendments: AmendmentRow[]): Scorecard => ({
-  interviewerId: row.interviewer_id,
-  interviewerName: row.interviewer_name,
-  draft: JSON.parse(row.draft_json) as ScorecardDraft,
-  submittedAt: row.submitted_at_ms === null ? null : iso(row.submitted_at_ms),
-  updatedAt: iso(row.updated_at_ms),
-  amendments: amendments.filter((a) => a.interviewer_id === row.interviewer_id).map((a) => ({ at: iso(a.at_ms), text: a.text })),
-});
+const toScorecard = (row: ScorecardRow, amendments: AmendmentRow[]): Scorecard =>
+  scorecardOf(row, amendments.filter((a) => a.interviewer_id === row.interviewer_id));
 
-const SCORECARD_COLUMNS = 'interviewer_id, interviewer_name, draft_json, submitted_at_ms, updated_at_ms';
 const UPDATE_COLUMNS = 'seq, update_bytes, actor, created_at_ms';
 
 interface PendingUpdate {
@@ -562,47 +548,15 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       return rows.map((row) => row.problem_id);
     },
     async saveRun(roomId, entry, result) {
-      await q(
-        `INSERT INTO runs (run_id, room_id, language, status, duration_ms, started_by_name, started_by_role, started_at, result_json)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [
-          entry.runId,
-          roomId,
-          entry.language,
-          entry.status,
-          entry.durationMs,
-          entry.startedBy.name,
-          entry.startedBy.role,
-          entry.startedAt,
-          JSON.stringify(result),
-        ],
-      );
+      await q(`INSERT INTO runs (${RUN_INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, runInsertValues(roomId, entry, result));
     },
     async listRuns(roomId, limit) {
-      const { rows } = await q<{
-        run_id: string;
-        language: string;
-        status: string;
-        duration_ms: number;
-        started_by_name: string;
-        started_by_role: string;
-        started_at: string;
-      }>(
-        `SELECT run_id, language, status, duration_ms, started_by_name, started_by_role, started_at
-         FROM runs WHERE room_id = $1 ORDER BY started_at DESC, ord DESC LIMIT $2`,
+      const { rows } = await q<RunRow>(
+        `SELECT ${RUN_HISTORY_COLUMNS} FROM runs WHERE room_id = $1 ORDER BY started_at DESC, ord DESC LIMIT $2`,
         // SQLite reads a negative LIMIT as "no limit"; LIMIT NULL is PostgreSQL's.
         [roomId, limit < 0 ? null : limit],
       );
-      return rows.map(
-        (row): RunHistoryEntry => ({
-          runId: row.run_id,
-          language: row.language as Language,
-          status: row.status as RunStatus,
-          durationMs: row.duration_ms,
-          startedBy: { name: row.started_by_name, role: row.started_by_role },
-          startedAt: row.started_at,
-        }),
-      );
+      return rows.map(runHistoryEntryOf);
     },
     async healthy() {
       try {

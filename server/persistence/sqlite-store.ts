@@ -4,8 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Language, Role } from '../../shared/room.ts';
-import type { RunHistoryEntry, RunResult, RunStatus } from '../../shared/run.ts';
-import type { Scorecard, ScorecardDraft } from '../../shared/scorecard.ts';
+import type { RunResult } from '../../shared/run.ts';
+import type { Scorecard } from '../../shared/scorecard.ts';
+import { RUN_HISTORY_COLUMNS, RUN_INSERT_COLUMNS, SCORECARD_COLUMNS, runHistoryEntryOf, runInsertValues, scorecardOf, type RunRow, type ScorecardRow } from './rows.ts';
 import type { DocSnapshot, LoggedUpdate, RoomRecord, RoomTokenRecord, Store, StoredDocState } from './store.ts';
 
 const SCHEMA_VERSION = 4;
@@ -106,16 +107,6 @@ function addColumnIfMissing(db: Database.Database, table: string, column: string
   if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
 }
 
-interface ScorecardRow {
-  interviewer_id: string;
-  interviewer_name: string;
-  draft_json: string;
-  submitted_at_ms: number | null;
-  updated_at_ms: number;
-}
-
-const iso = (ms: number) => new Date(ms).toISOString();
-
 export function openSqliteStore(dataDir: string, synchronous: 'NORMAL' | 'FULL' = 'NORMAL'): Store {
   fs.mkdirSync(dataDir, { recursive: true });
   const db = new Database(path.join(dataDir, 'rooms.sqlite'));
@@ -152,10 +143,10 @@ export function openSqliteStore(dataDir: string, synchronous: 'NORMAL' | 'FULL' 
   const selectExpired = db.prepare<[number], { id: string }>('SELECT id FROM rooms WHERE created_at_ms < ?');
   const updateEnded = db.prepare('UPDATE rooms SET ended_at_ms = ? WHERE id = ? AND ended_at_ms IS NULL');
   const selectScorecard = db.prepare<[string, string], ScorecardRow>(
-    'SELECT interviewer_id, interviewer_name, draft_json, submitted_at_ms, updated_at_ms FROM scorecards WHERE room_id = ? AND interviewer_id = ?',
+    `SELECT ${SCORECARD_COLUMNS} FROM scorecards WHERE room_id = ? AND interviewer_id = ?`,
   );
   const selectScorecards = db.prepare<[string], ScorecardRow>(
-    'SELECT interviewer_id, interviewer_name, draft_json, submitted_at_ms, updated_at_ms FROM scorecards WHERE room_id = ? ORDER BY rowid',
+    `SELECT ${SCORECARD_COLUMNS} FROM scorecards WHERE room_id = ? ORDER BY rowid`,
   );
   const upsertDraft = db.prepare(
     `INSERT INTO scorecards (room_id, interviewer_id, interviewer_name, draft_json, submitted_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, NULL, ?)
@@ -179,14 +170,7 @@ export function openSqliteStore(dataDir: string, synchronous: 'NORMAL' | 'FULL' 
     'SELECT mime_type, bytes FROM whiteboard_files WHERE room_id = ? AND file_id = ?',
   );
   const selectRunResults = db.prepare<[string], { result_json: string }>('SELECT result_json FROM runs WHERE room_id = ? ORDER BY started_at, rowid');
-  const toScorecard = (roomId: string, row: ScorecardRow): Scorecard => ({
-    interviewerId: row.interviewer_id,
-    interviewerName: row.interviewer_name,
-    draft: JSON.parse(row.draft_json) as ScorecardDraft,
-    submittedAt: row.submitted_at_ms === null ? null : iso(row.submitted_at_ms),
-    updatedAt: iso(row.updated_at_ms),
-    amendments: selectAmendments.all(roomId, row.interviewer_id).map((a) => ({ at: iso(a.at_ms), text: a.text })),
-  });
+  const toScorecard = (roomId: string, row: ScorecardRow): Scorecard => scorecardOf(row, selectAmendments.all(roomId, row.interviewer_id));
   const insertUpdate = db.prepare(
     'INSERT INTO yjs_updates (room_id, update_bytes, actor, created_at_ms) VALUES (?, ?, ?, ?)',
   );
@@ -202,16 +186,9 @@ export function openSqliteStore(dataDir: string, synchronous: 'NORMAL' | 'FULL' 
      WHERE excluded.upto_seq > yjs_snapshots.upto_seq`,
   );
 
-  const insertRun = db.prepare(
-    `INSERT INTO runs (run_id, room_id, language, status, duration_ms, started_by_name, started_by_role, started_at, result_json)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const selectRuns = db.prepare<
-    [string, number],
-    { run_id: string; language: string; status: string; duration_ms: number; started_by_name: string; started_by_role: string; started_at: string }
-  >(
-    `SELECT run_id, language, status, duration_ms, started_by_name, started_by_role, started_at
-     FROM runs WHERE room_id = ? ORDER BY started_at DESC, rowid DESC LIMIT ?`,
+  const insertRun = db.prepare(`INSERT INTO runs (${RUN_INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const selectRuns = db.prepare<[string, number], RunRow>(
+    `SELECT ${RUN_HISTORY_COLUMNS} FROM runs WHERE room_id = ? ORDER BY started_at DESC, rowid DESC LIMIT ?`,
   );
 
   const selectToken = db.prepare<[string], { room_id: string; role: Role }>('SELECT room_id, role FROM room_tokens WHERE token_hash = ? AND revoked_at_ms IS NULL');
@@ -354,29 +331,10 @@ export function openSqliteStore(dataDir: string, synchronous: 'NORMAL' | 'FULL' 
       return selectRoomProblems.all(roomId).map((row) => row.problem_id);
     },
     async saveRun(roomId, entry, result) {
-      insertRun.run(
-        entry.runId,
-        roomId,
-        entry.language,
-        entry.status,
-        entry.durationMs,
-        entry.startedBy.name,
-        entry.startedBy.role,
-        entry.startedAt,
-        JSON.stringify(result),
-      );
+      insertRun.run(...runInsertValues(roomId, entry, result));
     },
     async listRuns(roomId, limit) {
-      return selectRuns.all(roomId, limit).map(
-        (row): RunHistoryEntry => ({
-          runId: row.run_id,
-          language: row.language as Language,
-          status: row.status as RunStatus,
-          durationMs: row.duration_ms,
-          startedBy: { name: row.started_by_name, role: row.started_by_role },
-          startedAt: row.started_at,
-        }),
-      );
+      return selectRuns.all(roomId, limit).map(runHistoryEntryOf);
     },
     async healthy() {
       return db.prepare('SELECT 1 AS ok').get() !== undefined;
