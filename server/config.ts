@@ -56,7 +56,7 @@ const configShape = {
     .string()
     .regex(/^rediss?:\/\//, 'must look like redis://host:port')
     .optional()
-    .describe('When set, runs are queued in Redis (BullMQ) and executed by `npm run worker` processes'),
+    .describe('When set, runs are queued in Redis (BullMQ) for `npm run worker` processes; with DATABASE_URL too, instances share rooms through it'),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must look like postgres://user:password@host:port/database')
