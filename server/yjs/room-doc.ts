@@ -40,6 +40,8 @@ export class RoomDoc {
   /** Connections authenticated but not yet attached; keeps the doc from unloading under them. */
   pendingJoins = 0;
   private persistChain: Promise<unknown> = Promise.resolve();
+  /** Updates applied to the document but not yet stored. */
+  private unstored = 0;
   private updatesSinceSnapshot = 0;
   private lastPersistedSeq = 0;
   /** Which logged updates this document holds, when other instances store updates too. */
@@ -94,9 +96,10 @@ export class RoomDoc {
       case 'sync-step1': {
         // A sync answer acknowledges everything in it: nothing unstored may be in it. It is
         // taken now and sent once everything applied so far is stored.
-        const answer = encodeSyncStep2(this.doc, message.stateVector);
         this.store.flushPending();
-        void this.persistChain.then(() => connection.send(answer));
+        const answer = encodeSyncStep2(this.doc, message.stateVector);
+        if (this.unstored === 0) connection.send(answer);
+        else void this.persistChain.then(() => connection.send(answer));
         return;
       }
       case 'sync-update':
@@ -150,8 +153,10 @@ export class RoomDoc {
     const skip = echoToAuthor ? undefined : author;
     const receivedAt = performance.now();
     const persisted = this.store.appendUpdate(this.roomId, update, author?.actor ?? 'server', Date.now());
+    this.unstored += 1;
     this.persistChain = this.persistChain
       .then(() => persisted)
+      .finally(() => (this.unstored -= 1))
       .then(
         (seq) => {
           this.lastPersistedSeq = seq;

@@ -12,12 +12,23 @@ const ARTIFACTS = path.join(REPO_ROOT, 'test/artifacts');
 
 
 
-async function typeAtEnd(page: Page, text: string) {
+async function typeAt(page: Page, where: 'start' | 'end', text: string) {
   await page.locator('.monaco-editor .view-lines').click();
-  await page.keyboard.press('Control+End');
-  await page.keyboard.press('Enter');
-  await page.keyboard.type(text);
+  if (where === 'end') {
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type(text);
+  } else {
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.type(text);
+    await page.keyboard.press('Enter');
+  }
 }
+
+const converged = async (pageA: Page, pageB: Page) => {
+  const [a, b] = [await editorText(pageA), await editorText(pageB)];
+  return a === b ? 'same' : JSON.stringify({ a, b });
+};
 
 describe.skipIf(!requireProgram(CHROMIUM))('two browsers co-edit a room', () => {
   let server: TestServer;
@@ -68,19 +79,17 @@ describe.skipIf(!requireProgram(CHROMIUM))('two browsers co-edit a room', () => 
     expect(await pageB.locator('.participant[data-role="interviewer"]').textContent()).toContain('Alice');
   });
 
-  test('both type at once and each sees the other text', async () => {
-    await Promise.all([typeAtEnd(pageA, 'alpha = 1'), typeAtEnd(pageB, 'beta = 2')]);
+  test('both type at once in different places and each sees the other text', async () => {
+    // A first line both can see, so the two carets are in different places.
+    await typeAt(pageA, 'end', '# warm-up');
+    await expect.poll(() => editorText(pageB)).toContain('# warm-up');
+    await Promise.all([typeAt(pageA, 'start', 'alpha = 1'), typeAt(pageB, 'end', 'beta = 2')]);
     for (const page of [pageA, pageB]) {
       await expect.poll(() => editorText(page)).toContain('alpha = 1');
       await expect.poll(() => editorText(page)).toContain('beta = 2');
     }
     // Converged: both show the same text (polled, the last keystrokes may still be in flight).
-    await expect
-      .poll(async () => {
-        const [a, b] = [await editorText(pageA), await editorText(pageB)];
-        return a === b ? 'same' : JSON.stringify({ a, b });
-      })
-      .toBe('same');
+    await expect.poll(() => converged(pageA, pageB)).toBe('same');
   });
 
   test("each sees the other's cursor labelled with their name", async () => {
@@ -104,9 +113,9 @@ describe.skipIf(!requireProgram(CHROMIUM))('two browsers co-edit a room', () => 
   });
 
   test("undo removes only my own edits, never the other person's", async () => {
-    await typeAtEnd(pageB, 'gamma = 3');
+    await typeAt(pageB, 'end', 'gamma = 3');
     await expect.poll(() => editorText(pageA)).toContain('gamma = 3');
-    await typeAtEnd(pageA, 'delta = 4');
+    await typeAt(pageA, 'end', 'delta = 4');
     await expect.poll(() => editorText(pageB)).toContain('delta = 4');
     await pageA.keyboard.press('Control+z');
     await expect.poll(() => editorText(pageB)).not.toContain('delta = 4');

@@ -91,7 +91,10 @@ export async function joinRoom(page: Page, url: string, name: string): Promise<v
 }
 
 /** The code editor's visible text, with Monaco's non-breaking spaces turned back into spaces. */
-export function editorText(page: Page): Promise<string> {
+export async function editorText(page: Page): Promise<string> {
+  // Monaco paints on animation frames, which Chromium may hold back for a page in the
+  // background: wait for one painted frame so the lines read are the current ones.
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => resolve())));
   return page.locator('.monaco-editor .view-lines').evaluate((el) => (el as HTMLElement).innerText.replace(/\u00a0/g, ' '));
 }
 
