@@ -80,8 +80,10 @@ export function createMetrics(sources: MetricSources): Metrics {
     labelNames: ['direction'] as const,
     registers,
   });
-  bytes.inc({ direction: 'in' }, 0);
-  bytes.inc({ direction: 'out' }, 0);
+  // Bound once: counting runs for every frame, and a labelled inc() hashes its labels each time.
+  const bytesByDirection = { in: bytes.labels('in'), out: bytes.labels('out') };
+  bytesByDirection.in.inc(0);
+  bytesByDirection.out.inc(0);
   const persist = new Histogram({
     name: 'interview_persist_seconds',
     help: 'Time from receiving a document update to it being durably stored',
@@ -115,7 +117,7 @@ export function createMetrics(sources: MetricSources): Metrics {
     connectionOpened: (role, transport) => connections.inc({ role, transport }),
     connectionClosed: (role, transport) => connections.dec({ role, transport }),
     yjsUpdateApplied: () => updates.inc(),
-    yjsBytes: (direction, count) => bytes.inc({ direction }, count),
+    yjsBytes: (direction, count) => bytesByDirection[direction].inc(count),
     observePersist: (seconds) => persist.observe(seconds),
     observeRun: (language, status, seconds) => runs.observe({ language, status }, seconds),
     observeRelayLag: (seconds) => relayLag.observe(seconds),

@@ -79,8 +79,13 @@ export function encodeSyncUpdate(update: Uint8Array): Uint8Array {
 }
 
 export function encodeAwareness(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
+  return encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
+}
+
+/** The awareness message for an already encoded awareness update. */
+export function encodeAwarenessMessage(update: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
-  encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
+  encoding.writeVarUint8Array(encoder, update);
   return encoding.toUint8Array(encoder);
 }

@@ -7,7 +7,7 @@ import type { RelayMessage } from '../cluster/room-relay.ts';
 import type { Logger } from '../logger.ts';
 import type { Store, StoredDocState } from '../persistence/store.ts';
 import { mayContainCarriageReturn, normalizeLineEndings } from './line-endings.ts';
-import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, type IncomingMessage } from './protocol.ts';
+import { encodeAwareness, encodeAwarenessMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, type IncomingMessage } from './protocol.ts';
 import type { YjsConnection } from './connection.ts';
 import { SeqWatermark } from './seq-watermark.ts';
 
@@ -188,9 +188,9 @@ export class RoomDoc {
     const changed = [...added, ...updated, ...removed];
     // Everyone, the author included: the stock client counts its own echoed renewal (every
     // 15 s) as proof of life and redials after 30 s without any message.
-    const message = encodeAwareness(this.awareness, changed);
-    this.broadcast(message, undefined);
-    if (origin !== RELAY_ORIGIN) this.options.relay?.publish({ kind: 'awareness', update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed) });
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+    this.broadcast(encodeAwarenessMessage(update), undefined);
+    if (origin !== RELAY_ORIGIN) this.options.relay?.publish({ kind: 'awareness', update });
   };
 
   private connectionOf(origin: unknown): YjsConnection | undefined {
