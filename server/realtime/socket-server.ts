@@ -119,9 +119,15 @@ export function createSocketServer(
     const { roomId, role } = socket.data;
     options.metrics?.connectionOpened(role, 'socketio');
     socket.once('disconnect', () => options.metrics?.connectionClosed(role, 'socketio'));
-    const room = await options.rooms.getRoom(roomId);
-    if (!room) return void socket.disconnect(true);
+    // Join before checking the token again: an end or a new candidate link either landed
+    // before the check (seen there) or disconnects the room's channels after the join.
     await socket.join([roomId, roleChannel(roomId, socket.data.role)]);
+    const current = await options.rooms.recheck(roomId, socketAuthSchema.parse(socket.handshake.auth).token);
+    if (!current.ok || current.role !== role) {
+      if (!current.ok) socket.emit('room:error', errorBody(current.errorId, ERROR_TEXT[current.errorId]));
+      return void socket.disconnect(true);
+    }
+    const room = current.room;
     socket.emit('room:joined', { room: options.rooms.info(room, socket.data.role), self: participantOf(socket) });
     socket.emit('run:history', { runs: await options.runHistory(roomId) });
     socket.emit('timer:update', (await timers.get(roomId)) ?? null);

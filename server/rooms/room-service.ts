@@ -88,17 +88,27 @@ export class RoomService {
   /** Checks a token for a room. Failures count against the caller's IP. */
   async authenticate(roomId: string, token: string | undefined, ip: string): Promise<AuthResult> {
     if (this.limiter.isBlocked(ip)) return { ok: false, errorId: 'rate_limited' };
+    const result = await this.check(roomId, token);
+    if (!result.ok && result.errorId !== 'room_ended') this.limiter.recordFailure(ip);
+    return result;
+  }
+
+  /**
+   * Checks again a token that was accepted moments ago, once its connection can be reached by
+   * room decisions: an end or a new candidate link that landed while the connection was being
+   * set up is seen here, and one that lands later reaches the connection itself. Not counted
+   * as a failed login.
+   */
+  recheck(roomId: string, token: string | undefined): Promise<AuthResult> {
+    return this.check(roomId, token);
+  }
+
+  private async check(roomId: string, token: string | undefined): Promise<AuthResult> {
     const room = await this.store.getRoom(roomId);
-    if (!room) {
-      this.limiter.recordFailure(ip);
-      return { ok: false, errorId: 'room_not_found' };
-    }
+    if (!room) return { ok: false, errorId: 'room_not_found' };
     const tokenHash = token ? hashToken(token) : undefined;
     const role = tokenHash ? await this.store.findTokenRole(roomId, tokenHash) : undefined;
-    if (!role || !tokenHash) {
-      this.limiter.recordFailure(ip);
-      return { ok: false, errorId: 'unauthorized' };
-    }
+    if (!role || !tokenHash) return { ok: false, errorId: 'unauthorized' };
     if (role === 'candidate' && room.endedAtMs !== null) return { ok: false, errorId: 'room_ended' };
     return { ok: true, room, role, holderId: tokenHash.slice(0, 16) };
   }

@@ -71,7 +71,8 @@ export function createYjsServer(options: YjsServerOptions): YjsServer {
     const roomId = decodeURIComponent(url.pathname.slice(YJS_PATH_PREFIX.length));
     if (!roomIdSchema.safeParse(roomId).success) return rejectUpgrade(socket, 'room_not_found', ERROR_TEXT.room_not_found);
 
-    const auth = await rooms.authenticate(roomId, url.searchParams.get('token') ?? undefined, ip);
+    const token = url.searchParams.get('token') ?? undefined;
+    const auth = await rooms.authenticate(roomId, token, ip);
     if (!auth.ok) return rejectUpgrade(socket, auth.errorId, ERROR_TEXT[auth.errorId]);
 
     let doc;
@@ -117,9 +118,24 @@ export function createYjsServer(options: YjsServerOptions): YjsServer {
       });
       ws.on('error', () => ws.terminate());
       reserved.attach(connection);
+      recheckAfterAttach(roomId, token, connection);
     });
     // ws calls back synchronously or not at all (it answered a malformed handshake itself).
     if (!accepted) registry.cancelJoin(reserved);
+  }
+
+  /**
+   * Room decisions (end, new candidate link, delete) reach attached connections; one that
+   * landed while this connection was being set up is caught by reading the room again.
+   */
+  function recheckAfterAttach(roomId: string, token: string | undefined, connection: YjsConnection): void {
+    rooms.recheck(roomId, token).then(
+      (current) => {
+        if (!current.ok) connection.close(current.errorId === 'room_not_found' ? WS_CLOSE.roomDeleted : WS_CLOSE.accessRevoked, ERROR_TEXT[current.errorId]);
+        else if (current.room.endedAtMs !== null) connection.readOnly = true;
+      },
+      (error: unknown) => log.warn({ err: error, roomId }, 'checking a new connection again failed'),
+    );
   }
 
   return {

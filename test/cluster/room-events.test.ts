@@ -7,7 +7,8 @@ import type { Participant, SharedTimer } from '../../shared/events.ts';
 import { clusterFixture } from '../helpers/cluster.ts';
 import { createRoom } from '../helpers/server.ts';
 import { connectSocket, roomSocket, type RoomSocket } from '../helpers/socket-client.ts';
-import { syncedYClient } from '../helpers/yjs-client.ts';
+import { withTimeout } from '../helpers/wait-for.ts';
+import { syncedYClient, yClient } from '../helpers/yjs-client.ts';
 
 const fixture = clusterFixture();
 const { cleanup } = fixture;
@@ -51,13 +52,42 @@ describe.skipIf(!fixture.ready)('room events across instances', () => {
     const ended = await fetch(`${a.httpUrl}/api/rooms/${room.roomId}/end`, { method: 'POST', headers: { authorization: `Bearer ${room.interviewerToken}` } });
     expect(ended.status).toBe(200);
     await expect.poll(() => candidateDoc.closeCodes).toContain(WS_CLOSE.accessRevoked);
-    expect(await disconnected).toBe('io server disconnect');
+    expect(await withTimeout(disconnected, 10_000, 'the candidate\'s disconnect')).toBe('io server disconnect');
     // The interviewer's connection on the other instance became read-only history.
     interviewerDoc.text.insert(0, 'after the end');
     await new Promise((resolve) => setTimeout(resolve, 500));
     const reader = await syncedYClient(a.wsUrl, room.roomId, room.interviewerToken);
     cleanup.add(() => reader.destroy());
     expect(reader.text.toString()).not.toContain('after the end');
+  });
+
+  test('a candidate connecting while the interview ends on the other instance is never left connected', async () => {
+    const [a, b] = fixture.pair();
+    const rooms = await Promise.all(Array.from({ length: 40 }, () => createRoom(a.httpUrl)));
+    const candidates = rooms.map((room) => {
+      const socket = roomSocket(b.httpUrl, { roomId: room.roomId, token: room.candidateToken, name: 'Cam' });
+      const doc = yClient(b.wsUrl, room.roomId, room.candidateToken);
+      const refused = { socket: false, doc: false };
+      socket.once('connect_error', () => (refused.socket = true));
+      socket.once('disconnect', () => (refused.socket = true));
+      doc.provider.on('connection-error', () => (refused.doc = true)); // upgrade answered 403
+      cleanup.add(() => socket.disconnect());
+      cleanup.add(() => doc.destroy());
+      socket.connect();
+      return { socket, doc, refused };
+    });
+    // The ends race the connections being set up on the other instance: spread over a few
+    // milliseconds so that some land while a connection is between its checks and its join.
+    const ended = await Promise.all(
+      rooms.map(async (room, i) => {
+        await new Promise((resolve) => setTimeout(resolve, i));
+        return fetch(`${a.httpUrl}/api/rooms/${room.roomId}/end`, { method: 'POST', headers: { authorization: `Bearer ${room.interviewerToken}` } });
+      }),
+    );
+    expect(ended.map((response) => response.status)).toEqual(rooms.map(() => 200));
+    const shutOut = ({ socket, doc, refused }: (typeof candidates)[number]) =>
+      refused.socket && !socket.connected && (refused.doc || doc.closeCodes.includes(WS_CLOSE.accessRevoked)) && !doc.provider.wsconnected;
+    await expect.poll(() => candidates.filter((candidate) => !shutOut(candidate)).length, { timeout: 10_000 }).toBe(0);
   });
 
   test('deleting the room on one instance closes its documents on the other', async () => {
