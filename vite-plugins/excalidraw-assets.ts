@@ -8,6 +8,8 @@
 // - Its font-subsetting worker (used by exports) must not share chunks with the app, which
 //   touches `document` and kills the worker; it gets its own chunk, EXCALIDRAW_SUBSET_CHUNK,
 //   the one script the server lets evaluate strings (Emscripten glue needs it).
+// - That worker gets 10 s instead of 1 s to answer: on a busy machine it took longer to start,
+//   and Excalidraw then subsets on the page itself, where the CSP forbids that glue's eval.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +18,7 @@ import type { Plugin } from 'vite';
 export const EXCALIDRAW_ASSET_BASE = '/excalidraw-assets/';
 /** Built as /assets/excalidraw-subset-<hash>.js; server/http/security-headers.ts matches that name. */
 export const EXCALIDRAW_SUBSET_CHUNK = 'excalidraw-subset';
+const SUBSET_WORKER_TIMEOUT_MS = 10_000;
 const PROD_DIR = fileURLToPath(new URL('../node_modules/@excalidraw/excalidraw/dist/prod', import.meta.url));
 const FONTS_DIR = path.join(PROD_DIR, 'fonts');
 
@@ -55,9 +58,11 @@ export function excalidrawAssets(): Plugin {
     // Built code only: `vite` (dev) sends no CSP and serves Excalidraw pre-bundled.
     transform(code, id) {
       if (!building || !id.includes('/@excalidraw/excalidraw/dist/') || !code.includes('"ASSETS_FALLBACK_URL"')) return undefined;
-      const patched = code.replace(/("ASSETS_FALLBACK_URL",)`https:\/\/esm\.sh\/.*?\/dist\/prod\/`/, `$1\`\${globalThis.location.origin}${EXCALIDRAW_ASSET_BASE}\``);
-      if (patched === code) this.error('Excalidraw changed: its CDN font fallback (ASSETS_FALLBACK_URL) was not found');
-      return { code: patched, map: null };
+      const ownFallback = code.replace(/("ASSETS_FALLBACK_URL",)`https:\/\/esm\.sh\/.*?\/dist\/prod\/`/, `$1\`\${globalThis.location.origin}${EXCALIDRAW_ASSET_BASE}\``);
+      if (ownFallback === code) this.error('Excalidraw changed: its CDN font fallback (ASSETS_FALLBACK_URL) was not found');
+      const patientWorkers = ownFallback.replace(/(workerTTL=\w+\.ttl\|\|)1e3/, `$1${SUBSET_WORKER_TIMEOUT_MS}`);
+      if (patientWorkers === ownFallback) this.error('Excalidraw changed: its worker pool timeout (workerTTL) was not found');
+      return { code: patientWorkers, map: null };
     },
     configureServer(server) {
       server.middlewares.use(`${EXCALIDRAW_ASSET_BASE}fonts/`, (req, res, next) => {
