@@ -27,8 +27,9 @@ import { connectCluster } from './cluster/connect-cluster.ts';
 import { openStore } from './persistence/open-store.ts';
 import type { Store } from './persistence/store.ts';
 import { memorySharedTimers } from './realtime/shared-timers.ts';
-import { SOCKET_IO_PATH, createSocketServer, roleChannel } from './realtime/socket-server.ts';
+import { SOCKET_IO_PATH, createSocketServer, recheckSocketAccess, roleChannel } from './realtime/socket-server.ts';
 import { createAuthFailureLimiter } from './rooms/auth-failure-limiter.ts';
+import { memoryRunSlots } from './runs/run-slots.ts';
 import { startRetentionSweeper } from './rooms/retention.ts';
 import { RoomService } from './rooms/room-service.ts';
 import { createLocalRunners } from './runs/local-executor.ts';
@@ -59,19 +60,25 @@ export interface RunningApp {
 export async function createApp(config: Config, log: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningApp> {
   const bank = loadProblemBank([config.PROBLEMS_DIR, ...config.PROBLEMS_DIRS.split(',').map((d) => d.trim()).filter(Boolean)]);
   const store = await openStore(config);
-  const limiter = createAuthFailureLimiter(config.AUTH_FAILURES_PER_MINUTE);
-  const rooms = new RoomService(store, limiter, config.ROOM_TTL_DAYS);
-  // Several instances share rooms when they share both the database and Redis.
   // Read when scraped, after `registry` and `runs` exist.
   const metrics = createMetrics({
     roomsLoaded: () => registry.loadedRoomIds.length,
     runQueueDepth: () => runs.inFlightCount,
     relayRoomsWatched: () => cluster?.relay.watchedCount ?? 0,
   });
+  // Several instances share rooms when they share both the database and Redis.
   const cluster =
     config.REDIS_URL && config.DATABASE_URL
-      ? connectCluster(config.REDIS_URL, log, { onRelayDelivered: (seconds) => metrics.observeRelayLag(seconds) })
+      ? connectCluster(config.REDIS_URL, log, {
+          onRelayDelivered: (seconds) => metrics.observeRelayLag(seconds),
+          authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
+          runSlotsPerRoom: config.RUN_MAX_IN_FLIGHT_PER_ROOM,
+          // Queue wait, the run and its grading run.
+          runSlotLeaseMs: 2 * config.RUN_TIMEOUT_MS + 60_000,
+        })
       : undefined;
+  const limiter = cluster?.authLimiter ?? createAuthFailureLimiter(config.AUTH_FAILURES_PER_MINUTE);
+  const rooms = new RoomService(store, limiter, config.ROOM_TTL_DAYS);
   const registry = new DocRegistry(store, {
     snapshotEveryUpdates: config.SNAPSHOT_EVERY_UPDATES,
     log,
@@ -95,7 +102,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
       result: (roomId, payload) => broadcaster?.result(roomId, payload),
     },
     store,
-    { concurrency: config.RUN_CONCURRENCY, maxInFlightPerRoom: config.RUN_MAX_IN_FLIGHT_PER_ROOM, observeRun: metrics.observeRun },
+    { concurrency: config.RUN_CONCURRENCY, slots: cluster?.runSlots ?? memoryRunSlots(config.RUN_MAX_IN_FLIGHT_PER_ROOM), observeRun: metrics.observeRun },
   );
   // Browsers may open sockets only from this host or ALLOWED_ORIGINS.
   const allowedOrigins = parseAllowedOrigins(config.ALLOWED_ORIGINS);
@@ -150,6 +157,11 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     adapter: cluster?.socketAdapter,
     metrics,
     allowRequest: (req) => isAllowedOrigin(req, allowedOrigins, config.TRUST_PROXY),
+  });
+  // Room decisions travel through Redis; after it was away, the database tells what was missed.
+  cluster?.relay.onReconnect(() => {
+    yjs.recheckAll();
+    recheckSocketAccess(io, rooms).catch((error: unknown) => log.warn({ err: error }, 'checking sockets\' access again failed'));
   });
   // The candidate's open connections go when the interview ends or their link is replaced.
   revokeCandidateConnections = (roomId) => {

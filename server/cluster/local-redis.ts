@@ -9,8 +9,11 @@ export interface LocalRedis {
   url: string;
   port: number;
   readonly process: ChildProcess;
-  /** Kills redis-server (SIGKILL: everything in it is lost) and starts it again on the same port. */
-  restart(): Promise<void>;
+  /**
+   * Kills redis-server (SIGKILL: everything in it is lost) and starts it again on the same
+   * port, after `whileDown` (if given) has finished.
+   */
+  restart(whileDown?: () => Promise<unknown>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -48,9 +51,10 @@ export async function startLocalRedis(port: number): Promise<LocalRedis> {
     get process() {
       return current.child;
     },
-    async restart() {
+    async restart(whileDown) {
       current.child.kill('SIGKILL');
       await current.exited;
+      await whileDown?.();
       current = await launch(port);
     },
     async stop() {

@@ -17,6 +17,7 @@ import type { RunHistoryEntry } from '../../shared/run.ts';
 import { clientIp } from '../http/client-ip.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../ops/metrics.ts';
+import type { RoomRecord } from '../persistence/store.ts';
 import type { RoomService } from '../rooms/room-service.ts';
 import { pickColor } from './presence.ts';
 import type { SharedTimers } from './shared-timers.ts';
@@ -44,6 +45,23 @@ const participantOf = (socket: { id: string; data: SocketData }): Participant =>
 });
 
 const errorBody = (id: ErrorBody['error']['id'], message: string): ErrorBody => ({ error: { id, message } });
+
+/** Reads the socket's room and token again; disconnects it, saying why, when its access ended. */
+async function stillAdmitted(rooms: RoomService, socket: RoomSocket): Promise<RoomRecord | undefined> {
+  const current = await rooms.recheck(socket.data.roomId, socketAuthSchema.parse(socket.handshake.auth).token);
+  if (current.ok && current.role === socket.data.role) return current.room;
+  if (!current.ok) socket.emit('room:error', errorBody(current.errorId, ERROR_TEXT[current.errorId]));
+  socket.disconnect(true);
+  return undefined;
+}
+
+/**
+ * Checks every socket of this instance against the database: after Redis was away, a
+ * disconnect decided on another instance meanwhile may never have arrived.
+ */
+export async function recheckSocketAccess(io: RoomServer, rooms: RoomService): Promise<void> {
+  await Promise.all([...io.of('/').sockets.values()].map((socket) => stillAdmitted(rooms, socket)));
+}
 
 export function createSocketServer(
   httpServer: HttpServer,
@@ -122,12 +140,8 @@ export function createSocketServer(
     // Join before checking the token again: an end or a new candidate link either landed
     // before the check (seen there) or disconnects the room's channels after the join.
     await socket.join([roomId, roleChannel(roomId, socket.data.role)]);
-    const current = await options.rooms.recheck(roomId, socketAuthSchema.parse(socket.handshake.auth).token);
-    if (!current.ok || current.role !== role) {
-      if (!current.ok) socket.emit('room:error', errorBody(current.errorId, ERROR_TEXT[current.errorId]));
-      return void socket.disconnect(true);
-    }
-    const room = current.room;
+    const room = await stillAdmitted(options.rooms, socket);
+    if (!room) return;
     socket.emit('room:joined', { room: options.rooms.info(room, socket.data.role), self: participantOf(socket) });
     socket.emit('run:history', { runs: await options.runHistory(roomId) });
     socket.emit('timer:update', (await timers.get(roomId)) ?? null);

@@ -1,15 +1,18 @@
-// Counts failed token checks per client IP in a sliding minute. Successful connections never
-// count, so a reconnect storm after a restart is never throttled.
+// Counts failed token checks per client IP in a fixed one-minute window. Successful
+// connections never count, so a reconnect storm after a restart is never throttled. Several
+// instances count together in Redis (server/cluster/redis-auth-failure-limiter.ts).
 
 export interface AuthFailureLimiter {
   /** True when this IP has used up its failures for the current window. */
-  isBlocked(ip: string): boolean;
-  recordFailure(ip: string): void;
+  isBlocked(ip: string): Promise<boolean>;
+  recordFailure(ip: string): Promise<void>;
   dispose(): void;
 }
 
+export const AUTH_FAILURE_WINDOW_MS = 60_000;
+
 export function createAuthFailureLimiter(failuresPerMinute: number, now: () => number = Date.now): AuthFailureLimiter {
-  const windowMs = 60_000;
+  const windowMs = AUTH_FAILURE_WINDOW_MS;
   const failures = new Map<string, { count: number; windowStart: number }>();
   // Forget old entries so a scan from many addresses cannot grow the map without bound.
   const sweep = setInterval(() => {
@@ -25,8 +28,8 @@ export function createAuthFailureLimiter(failuresPerMinute: number, now: () => n
   };
 
   return {
-    isBlocked: (ip) => (current(ip)?.count ?? 0) >= failuresPerMinute,
-    recordFailure(ip) {
+    isBlocked: async (ip) => (current(ip)?.count ?? 0) >= failuresPerMinute,
+    async recordFailure(ip) {
       const entry = current(ip);
       if (entry) entry.count += 1;
       else failures.set(ip, { count: 1, windowStart: now() });

@@ -87,9 +87,9 @@ export class RoomService {
 
   /** Checks a token for a room. Failures count against the caller's IP. */
   async authenticate(roomId: string, token: string | undefined, ip: string): Promise<AuthResult> {
-    if (this.limiter.isBlocked(ip)) return { ok: false, errorId: 'rate_limited' };
+    if (await this.limiter.isBlocked(ip)) return { ok: false, errorId: 'rate_limited' };
     const result = await this.check(roomId, token);
-    if (!result.ok && result.errorId !== 'room_ended') this.limiter.recordFailure(ip);
+    if (!result.ok && result.errorId !== 'room_ended') await this.limiter.recordFailure(ip);
     return result;
   }
 

@@ -10,6 +10,7 @@ import { HttpError } from '../http/http-error.ts';
 import type { Store } from '../persistence/store.ts';
 import { FairQueue } from './fair-queue.ts';
 import { OutputBatcher } from './output-batcher.ts';
+import type { RunSlots } from './run-slots.ts';
 
 export interface RunJob {
   runId: string;
@@ -60,6 +61,7 @@ export class RunUnavailableError extends Error {}
 
 export class RunService {
   private readonly queue: FairQueue;
+  /** This instance's runs per room, for metrics. */
   private readonly inFlight = new Map<string, number>();
 
   constructor(
@@ -68,7 +70,8 @@ export class RunService {
     private readonly store: Store,
     private readonly options: {
       concurrency: number;
-      maxInFlightPerRoom: number;
+      /** Admission per room (429 when full); shared by every instance in multi-instance mode. */
+      slots: RunSlots;
       /** Called once per finished run (metrics); 'failed' when the executor threw. */
       observeRun?: (language: Language, status: RunStatus | 'failed', seconds: number) => void;
     },
@@ -98,14 +101,13 @@ export class RunService {
     startedBy: RunStarted['startedBy'],
     problem?: LoadedProblem,
   ): Promise<RunResult> {
-    const count = this.inFlight.get(roomId) ?? 0;
-    if (count >= this.options.maxInFlightPerRoom) {
-      throw new HttpError('rate_limited', `This room already has ${count} runs queued or running; wait for one to finish.`);
-    }
-    this.inFlight.set(roomId, count + 1);
+    const runId = randomUUID();
+    const slot = await this.options.slots.acquire(roomId, runId);
+    if (!slot.ok) throw new HttpError('rate_limited', `This room already has ${slot.inUse} runs queued or running; wait for one to finish.`);
+    this.inFlight.set(roomId, (this.inFlight.get(roomId) ?? 0) + 1);
     try {
       const started: RunStarted = {
-        runId: randomUUID(),
+        runId,
         language: request.language,
         startedBy,
         startedAt: new Date().toISOString(),
@@ -148,6 +150,7 @@ export class RunService {
       this.broadcast.result(roomId, result);
       return result;
     } finally {
+      await this.options.slots.release(roomId, runId);
       const left = (this.inFlight.get(roomId) ?? 1) - 1;
       if (left > 0) this.inFlight.set(roomId, left);
       else this.inFlight.delete(roomId);

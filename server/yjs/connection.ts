@@ -14,6 +14,8 @@ export class YjsConnection {
   constructor(
     readonly ws: WebSocket,
     readonly role: Role,
+    /** Kept to check this connection's access again (memory only; never logged). */
+    readonly access: { roomId: string; token: string | undefined },
   ) {}
 
   /** Who made an update, as written to the update log. */

@@ -26,6 +26,8 @@ export interface YjsServerOptions {
 
 export interface YjsServer {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ip: string): Promise<void>;
+  /** Checks every open connection against the database (room decisions may have been missed). */
+  recheckAll(): void;
   close(): void;
 }
 
@@ -88,7 +90,7 @@ export function createYjsServer(options: YjsServerOptions): YjsServer {
     let accepted = false;
     wss.handleUpgrade(req, socket, head, (ws) => {
       accepted = true;
-      const connection = new Connection(ws, auth.role);
+      const connection = new Connection(ws, auth.role, { roomId, token });
       metrics?.connectionOpened(connection.role, 'yjs');
       connection.readOnly = auth.room.endedAtMs !== null;
       live.add(connection);
@@ -118,28 +120,33 @@ export function createYjsServer(options: YjsServerOptions): YjsServer {
       });
       ws.on('error', () => ws.terminate());
       reserved.attach(connection);
-      recheckAfterAttach(roomId, token, connection);
+      recheckAccess(connection);
     });
     // ws calls back synchronously or not at all (it answered a malformed handshake itself).
     if (!accepted) registry.cancelJoin(reserved);
   }
 
   /**
-   * Room decisions (end, new candidate link, delete) reach attached connections; one that
-   * landed while this connection was being set up is caught by reading the room again.
+   * Room decisions (end, new candidate link, delete) reach attached connections through the
+   * registry; one that landed while this connection was being set up, or while Redis was
+   * away, is caught by reading the room again.
    */
-  function recheckAfterAttach(roomId: string, token: string | undefined, connection: YjsConnection): void {
+  function recheckAccess(connection: YjsConnection): void {
+    const { roomId, token } = connection.access;
     rooms.recheck(roomId, token).then(
       (current) => {
         if (!current.ok) connection.close(current.errorId === 'room_not_found' ? WS_CLOSE.roomDeleted : WS_CLOSE.accessRevoked, ERROR_TEXT[current.errorId]);
         else if (current.room.endedAtMs !== null) connection.readOnly = true;
       },
-      (error: unknown) => log.warn({ err: error, roomId }, 'checking a new connection again failed'),
+      (error: unknown) => log.warn({ err: error, roomId }, 'checking a connection\'s access again failed'),
     );
   }
 
   return {
     handleUpgrade,
+    recheckAll() {
+      for (const connection of live) recheckAccess(connection);
+    },
     close() {
       clearInterval(keepalive);
       for (const connection of live) connection.ws.terminate();

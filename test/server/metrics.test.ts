@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createMetrics } from '../../server/ops/metrics.ts';
 import { RunService, type ExecutedRun, type RunJob } from '../../server/runs/run-service.ts';
+import { memoryRunSlots } from '../../server/runs/run-slots.ts';
 import type { CreateRoomResponse } from '../../shared/room.ts';
 import { createRoom, startTestServer, type TestServer } from '../helpers/server.ts';
 import { connectSocket, roomSocket } from '../helpers/socket-client.ts';
@@ -127,7 +128,7 @@ describe('GET /metrics', () => {
     };
     const runs = new RunService(executor, { started() {}, output() {}, result() {} }, server.app.store, {
       concurrency: 1,
-      maxInFlightPerRoom: 3,
+      slots: memoryRunSlots(3),
       observeRun: (...args) => metrics.observeRun(...args),
     });
     const metrics = createMetrics({ roomsLoaded: () => 0, runQueueDepth: () => runs.inFlightCount });
@@ -135,7 +136,7 @@ describe('GET /metrics', () => {
 
     const first = runs.submit(room.roomId, { language: 'python', code: 'print(1)' }, { role: 'candidate', name: 'Grace' });
     const second = runs.submit(room.roomId, { language: 'sql', code: 'select 1' }, { role: 'candidate', name: 'Grace' });
-    expect(await text()).toMatch(/^interview_run_queue_depth 2$/m);
+    await expect.poll(() => text()).toMatch(/^interview_run_queue_depth 2$/m);
     release();
     await first;
     await expect(second).rejects.toThrow('engine down');
