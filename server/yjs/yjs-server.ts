@@ -135,7 +135,9 @@ export function createYjsServer(options: YjsServerOptions): YjsServer {
     const { roomId, token } = connection.access;
     rooms.recheck(roomId, token).then(
       (current) => {
-        if (!current.ok) connection.close(current.errorId === 'room_not_found' ? WS_CLOSE.roomDeleted : WS_CLOSE.accessRevoked, ERROR_TEXT[current.errorId]);
+        // The same codes and reasons as the registry's room decisions.
+        if (!current.ok && current.errorId === 'room_not_found') connection.close(WS_CLOSE.roomDeleted, 'room deleted');
+        else if (!current.ok) connection.close(WS_CLOSE.accessRevoked, 'access revoked');
         else if (current.room.endedAtMs !== null) connection.readOnly = true;
       },
       (error: unknown) => log.warn({ err: error, roomId }, 'checking a connection\'s access again failed'),
