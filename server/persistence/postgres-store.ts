@@ -259,52 +259,58 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   let scheduled = false;
 
   /**
-   * Appends one room's updates in a single autocommitted statement: one round trip. The
-   * UPDATE allocates the seqs and holds the room row's lock until the statement commits, so
-   * seq N+1 is never visible before seq N. Each statement locks one room only, so writers
-   * never wait on each other in a cycle. Resolves with the first seq, or undefined when the
-   * room does not exist.
+   * Appends a whole batch, every room in it, in one autocommitted statement: one round trip
+   * and one commit however many rooms typed meanwhile. (Profiled: with a statement per room,
+   * the socket writes to PostgreSQL were the largest single cost of multi-instance mode.)
+   * The rooms' rows are locked in id order, so two instances writing overlapping rooms wait
+   * for each other but never deadlock; each UPDATE allocates its room's seqs and holds the row
+   * until commit, so seq N+1 is never visible before seq N. Rooms that do not exist get no
+   * row in the answer.
    */
-  async function appendRoomUpdates(roomId: string, updates: PendingUpdate[]): Promise<number | undefined> {
+  async function appendBatch(batch: PendingUpdate[]): Promise<Map<string, number>> {
     // Named: each connection plans it once (planning this statement cost more than running it).
-    const { rows } = await pool.query<{ first_seq: number }>({
-      name: 'append-room-updates',
-      text: `WITH allocated AS (
-         UPDATE rooms SET last_seq = last_seq + $2 WHERE id = $1 RETURNING last_seq - $2 AS before_seq
+    const { rows } = await pool.query<{ room_id: string; first_seq: string | number }>({
+      name: 'append-updates',
+      text: `WITH input AS (
+         SELECT * FROM unnest($1::text[], $2::bytea[], $3::text[], $4::bigint[]) WITH ORDINALITY AS u(room_id, bytes, actor, at_ms, ord)
+       ), counts AS (
+         SELECT room_id, count(*) AS n FROM input GROUP BY room_id
+       ), locked AS (
+         SELECT rooms.id FROM rooms JOIN counts ON counts.room_id = rooms.id ORDER BY rooms.id FOR UPDATE OF rooms
+       ), allocated AS (
+         UPDATE rooms SET last_seq = rooms.last_seq + counts.n FROM counts, locked
+         WHERE rooms.id = counts.room_id AND locked.id = rooms.id
+         RETURNING rooms.id, rooms.last_seq - counts.n AS before_seq
        ), inserted AS (
          INSERT INTO yjs_updates (room_id, seq, update_bytes, actor, created_at_ms)
-         SELECT $1, allocated.before_seq + u.ord, u.bytes, u.actor, u.at_ms
-         FROM allocated, unnest($3::bytea[], $4::text[], $5::bigint[]) WITH ORDINALITY AS u(bytes, actor, at_ms, ord)
+         SELECT input.room_id, allocated.before_seq + row_number() OVER (PARTITION BY input.room_id ORDER BY input.ord), input.bytes, input.actor, input.at_ms
+         FROM input JOIN allocated ON allocated.id = input.room_id
        )
-       SELECT before_seq + 1 AS first_seq FROM allocated`,
-      values: [roomId, updates.length, updates.map((p) => bufferOf(p.update)), updates.map((p) => p.actor), updates.map((p) => p.atMs)],
+       SELECT id AS room_id, before_seq + 1 AS first_seq FROM allocated`,
+      values: [batch.map((p) => p.roomId), batch.map((p) => bufferOf(p.update)), batch.map((p) => p.actor), batch.map((p) => p.atMs)],
     });
-    return rows[0]?.first_seq;
+    return new Map(rows.map((row) => [row.room_id, Number(row.first_seq)]));
   }
 
   async function writeBatch(batch: PendingUpdate[]): Promise<void> {
-    // Group by room, keeping call order within a room; rooms are written in parallel.
-    const byRoom = new Map<string, PendingUpdate[]>();
-    for (const pending of batch) {
-      const list = byRoom.get(pending.roomId);
-      if (list) list.push(pending);
-      else byRoom.set(pending.roomId, [pending]);
+    let firstSeqs: Map<string, number>;
+    try {
+      firstSeqs = await appendBatch(batch);
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+      return;
     }
-    await Promise.all(
-      [...byRoom].map(async ([roomId, updates]) => {
-        try {
-          const first = await appendRoomUpdates(roomId, updates);
-          if (first === undefined) {
-            const missing = new Error(`Cannot store an update: room ${roomId} does not exist (deleted?)`);
-            for (const pending of updates) pending.reject(missing);
-            return;
-          }
-          updates.forEach((pending, i) => pending.resolve(first + i));
-        } catch (error) {
-          for (const pending of updates) pending.reject(error);
-        }
-      }),
-    );
+    // Seqs follow call order within a room, as the statement numbered them.
+    const next = new Map(firstSeqs);
+    for (const pending of batch) {
+      const seq = next.get(pending.roomId);
+      if (seq === undefined) {
+        pending.reject(new Error(`Cannot store an update: room ${pending.roomId} does not exist (deleted?)`));
+        continue;
+      }
+      pending.resolve(seq);
+      next.set(pending.roomId, seq + 1);
+    }
   }
 
   function startBatch(): void {
