@@ -12,6 +12,7 @@ import { RunPanel } from '../run/RunPanel.tsx';
 import { useRuns } from '../run/use-runs.ts';
 import { Whiteboard } from '../whiteboard/Whiteboard.tsx';
 import { RoomHeader } from './RoomHeader.tsx';
+import { useAccessEnded } from './use-access-ended.ts';
 import { useConnectionStatus } from './use-connection-status.ts';
 import { useDisposable } from './use-disposable.ts';
 import { usePresence } from './use-presence.ts';
@@ -60,6 +61,7 @@ function useRoomProblems(roomId: string, token: string, enabled: boolean, active
 
 function ConnectedRoom({ room, token, name, session, socket }: Props & { session: YjsSession; socket: RoomSocket }) {
   const status = useConnectionStatus(session.provider);
+  const accessEnded = useAccessEnded(room.roomId, token, session.provider, socket);
   const presence = usePresence(socket);
   const language = useSharedLanguage(session);
   const runs = useRuns(socket);
@@ -100,6 +102,14 @@ function ConnectedRoom({ room, token, name, session, socket }: Props & { session
   const runPanel = (
     <RunPanel latest={runs.latest} history={runs.history} busy={runBusy} error={runError} stdin={stdin} onStdinChange={setStdin} onRun={run} />
   );
+
+  if (accessEnded) {
+    return (
+      <p className="centered" role="alert" data-testid="access-ended">
+        {accessEnded}
+      </p>
+    );
+  }
 
   return (
     <div className="room">
