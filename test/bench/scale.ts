@@ -5,6 +5,7 @@
 //   sqlite-1    our server alone with SQLite (the embedded default)
 //   redis-pg-1  our server alone in multi-instance mode (REDIS_URL + DATABASE_URL)
 //   redis-pg-2  two instances through Redis + PostgreSQL, a room's two clients on different ones
+//   redis-pg-2-together  the same, each room's two clients on one instance (rooms alternate)
 // Every (setup, room count) gets fresh processes: instances, redis-server and PostgreSQL.
 // Prints Markdown tables and writes them to test/artifacts/bench-scale.md. Options: `-- --help`.
 import { execFileSync } from 'node:child_process';

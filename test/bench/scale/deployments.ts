@@ -1,10 +1,10 @@
-// The four setups bench:scale compares, each started fresh for every load phase: the server
+// The setups bench:scale compares, each started fresh for every load phase: the server
 // instances (servers.ts, so they stop with this process even on kill -9) and, for the
 // multi-instance setups, a fresh redis-server and PostgreSQL cluster. A Deployment is one
 // BenchServer to the load code: it creates the rooms on the first instance and, with two
-// instances, sends the two clients of every room to different instances. Every sample() also
-// records each process separately (instances, redis-server, the PostgreSQL process tree, the
-// cores), so the report can split the cost.
+// instances, sends the two clients of every room to different instances (or both to one of
+// them). Every sample() also records each process separately (instances, redis-server, the
+// PostgreSQL process tree, the cores), so the report can split the cost.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,13 +28,16 @@ export interface SetupShape {
   kind: ServerKind;
   instances: number;
   cluster: boolean;
+  /** With two instances: a room's two clients on different instances (else on the same one). */
+  splitRooms: boolean;
 }
 
 export const SHAPES: Record<SetupName, SetupShape> = {
-  stock: { kind: 'stock', instances: 1, cluster: false },
-  'sqlite-1': { kind: 'ours', instances: 1, cluster: false },
-  'redis-pg-1': { kind: 'ours', instances: 1, cluster: true },
-  'redis-pg-2': { kind: 'ours', instances: 2, cluster: true },
+  stock: { kind: 'stock', instances: 1, cluster: false, splitRooms: false },
+  'sqlite-1': { kind: 'ours', instances: 1, cluster: false, splitRooms: false },
+  'redis-pg-1': { kind: 'ours', instances: 1, cluster: true, splitRooms: false },
+  'redis-pg-2': { kind: 'ours', instances: 2, cluster: true, splitRooms: true },
+  'redis-pg-2-together': { kind: 'ours', instances: 2, cluster: true, splitRooms: false },
 };
 
 export interface Pinning {
@@ -128,7 +131,8 @@ export class Deployment implements BenchServer {
   /**
    * Rooms are created on the first instance (they are in the shared database). With two
    * instances, room i puts its slot 0 on instance i % 2 and its slot 1 on the other one, so both
-   * instances carry the same number of clients and every keystroke crosses Redis.
+   * instances carry the same number of clients and every keystroke crosses Redis; or, when
+   * rooms are kept together, both slots on instance i % 2.
    */
   async createRooms(count: number): Promise<RoomAccess[]> {
     const rooms = await this.instances[0]!.createRooms(count);
@@ -140,7 +144,7 @@ export class Deployment implements BenchServer {
     };
     return rooms.map((room, i) => {
       const first = this.instances[i % 2]!;
-      const second = this.instances[(i + 1) % 2]!;
+      const second = SHAPES[this.setup].splitRooms ? this.instances[(i + 1) % 2]! : first;
       return { ...room, slotServerUrls: [on(room, first), on(room, second)] as const };
     });
   }

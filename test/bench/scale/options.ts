@@ -7,8 +7,10 @@ import { OptionsError, numbers, one, settingsReader, subset } from '../cli-setti
  * sqlite-1    = our server alone, SQLite (the embedded default)
  * redis-pg-1  = our server alone in multi-instance mode (REDIS_URL + DATABASE_URL)
  * redis-pg-2  = two instances of ours through Redis + PostgreSQL, a room's two clients on different instances
+ * redis-pg-2-together = the same two instances, each room's two clients on one instance (rooms
+ *               alternate), as behind a load balancer that keeps a room together
  */
-export const SETUPS = ['stock', 'sqlite-1', 'redis-pg-1', 'redis-pg-2'] as const;
+export const SETUPS = ['stock', 'sqlite-1', 'redis-pg-1', 'redis-pg-2', 'redis-pg-2-together'] as const;
 export type SetupName = (typeof SETUPS)[number];
 
 /**

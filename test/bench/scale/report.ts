@@ -11,6 +11,7 @@ export const SETUP_TITLES: Record<SetupName, string> = {
   'sqlite-1': 'ours, one instance, SQLite (default)',
   'redis-pg-1': 'ours, one instance in multi-instance mode (Redis + PostgreSQL)',
   'redis-pg-2': "ours, two instances through Redis + PostgreSQL, a room's two clients on different instances",
+  'redis-pg-2-together': "ours, the same two instances, each room's two clients on one instance (rooms alternate)",
 };
 
 const bySetupThenRooms = (a: ScaleRow, b: ScaleRow) => SETUPS.indexOf(a.setup) - SETUPS.indexOf(b.setup) || a.rooms - b.rooms;
