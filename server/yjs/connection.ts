@@ -1,5 +1,6 @@
 // One y-websocket client connection: who it is, what it may send, and the awareness
 // client ids it controls (removed when it leaves so cursors vanish at once).
+import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
 import type { Role } from '../../shared/room.ts';
 
@@ -10,12 +11,15 @@ export class YjsConnection {
   alive = true;
   /** Set once the interview ended: the connection still syncs but its edits are not applied. */
   readOnly = false;
+  private corked = false;
 
   constructor(
     readonly ws: WebSocket,
     readonly role: Role,
     /** Kept to check this connection's access again (memory only; never logged). */
     readonly access: { roomId: string; token: string | undefined },
+    /** The TCP socket under `ws`, held back while one event-loop turn sends. */
+    private readonly socket?: Duplex,
   ) {}
 
   /** Who made an update, as written to the update log. */
@@ -29,8 +33,25 @@ export class YjsConnection {
 
   send(message: Uint8Array): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
+    this.holdUntilTurnEnds();
     this.ws.send(message, (error) => {
       if (error) this.ws.terminate();
+    });
+  }
+
+  /**
+   * Frames sent to one person in the same turn (a keystroke's update and cursor, a batch of
+   * stored updates) leave in one socket write instead of one each: on a busy server those
+   * writes were a large share of the CPU.
+   */
+  private holdUntilTurnEnds(): void {
+    const socket = this.socket;
+    if (this.corked || !socket) return;
+    this.corked = true;
+    socket.cork();
+    setImmediate(() => {
+      this.corked = false;
+      socket.uncork();
     });
   }
 

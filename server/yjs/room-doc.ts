@@ -186,11 +186,18 @@ export class RoomDoc {
       if (typeof name === 'string') author.displayName = name.slice(0, 60);
     }
     const changed = [...added, ...updated, ...removed];
-    // Everyone, the author included: the stock client counts its own echoed renewal (every
-    // 15 s) as proof of life and redials after 30 s without any message.
     const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
-    this.broadcast(encodeAwarenessMessage(update), undefined);
-    if (origin !== RELAY_ORIGIN) this.options.relay?.publish({ kind: 'awareness', update });
+    const send = () => {
+      // Everyone, the author included: the stock client counts its own echoed renewal (every
+      // 15 s) as proof of life and redials after 30 s without any message.
+      this.broadcast(encodeAwarenessMessage(update), undefined);
+      if (origin !== RELAY_ORIGIN) this.options.relay?.publish({ kind: 'awareness', update });
+    };
+    // A cursor usually moves with a keystroke: it goes out right after that keystroke's update
+    // is stored and sent, never before the text it points into, and in the same turn, so both
+    // share one relay message and one socket write per person (see YjsConnection.send).
+    if (this.unstored > 0 && origin !== RELAY_ORIGIN) void this.persistChain.then(send, () => undefined);
+    else send();
   };
 
   private connectionOf(origin: unknown): YjsConnection | undefined {

@@ -90,7 +90,7 @@ export function createYjsServer(options: YjsServerOptions): YjsServer {
     let accepted = false;
     wss.handleUpgrade(req, socket, head, (ws) => {
       accepted = true;
-      const connection = new Connection(ws, auth.role, { roomId, token });
+      const connection = new Connection(ws, auth.role, { roomId, token }, socket);
       metrics?.connectionOpened(connection.role, 'yjs');
       connection.readOnly = auth.room.endedAtMs !== null;
       live.add(connection);

@@ -79,6 +79,28 @@ describe('two y-websocket clients', () => {
     await waitFor(() => !b.awareness.getStates().has(a.doc.clientID), 10_000, "a's awareness removed at b");
   });
 
+  test('a cursor never arrives before the text it points into', async () => {
+    const { a, b } = await pair();
+    // At b, each of a's cursor positions is compared with how much of a's text b holds then.
+    const ahead: number[] = [];
+    let lastCursor = -1;
+    b.awareness.on('change', () => {
+      const cursor = (b.awareness.getStates().get(a.doc.clientID) as { cursor?: number } | undefined)?.cursor;
+      if (cursor === undefined || cursor === lastCursor) return;
+      lastCursor = cursor;
+      if (b.text.length < cursor) ahead.push(cursor);
+    });
+    const keystrokes = 60;
+    for (let i = 1; i <= keystrokes; i++) {
+      // As an editor does: the character, then the caret after it, in the same moment.
+      a.text.insert(i - 1, 'x');
+      a.awareness.setLocalStateField('cursor', i);
+      if (i % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await waitFor(() => lastCursor === keystrokes, 10_000, "a's last cursor at b");
+    expect(ahead).toEqual([]);
+  });
+
   test("meta.language is the room's language from creation; python by default", async () => {
     const sql = await pair('sql');
     expect(sql.a.doc.getMap('meta').get('language')).toBe('sql');
