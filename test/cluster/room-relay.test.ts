@@ -26,9 +26,31 @@ function relay(): RoomRelay {
 
 const bytes = (...values: number[]) => new Uint8Array(values);
 
+/**
+ * Two relays whose Redis connections are up: a watch that cannot subscribe within 2 s goes on
+ * without it (the database covers the gap in production), which on a busy machine would
+ * make the first messages of a test miss their listener.
+ */
+async function connectedPair(): Promise<[RoomRelay, RoomRelay]> {
+  const [a, b] = [relay(), relay()];
+  let heard = false;
+  await b.watch('warm-up', () => (heard = true));
+  await expect
+    .poll(
+      () => {
+        a.publish('warm-up', { kind: 'awareness', update: bytes(0) });
+        return heard;
+      },
+      { timeout: 15_000, interval: 200 },
+    )
+    .toBe(true);
+  b.unwatch('warm-up');
+  return [a, b];
+}
+
 describe.skipIf(!ready)('room relay', () => {
 test('messages reach other instances watching the room, in order, and never their sender', async () => {
-  const [a, b] = [relay(), relay()];
+  const [a, b] = await connectedPair();
   const seenByA: RelayMessage[] = [];
   const seenByB: RelayMessage[] = [];
   await a.watch('room-1', (message) => seenByA.push(message));
@@ -46,7 +68,7 @@ test('messages reach other instances watching the room, in order, and never thei
 });
 
 test('a watch starts after what was already published, and rooms do not mix', async () => {
-  const [a, b] = [relay(), relay()];
+  const [a, b] = await connectedPair();
   a.publish('room-2', { kind: 'update', seq: 1, update: bytes(1) });
   await new Promise((resolve) => setTimeout(resolve, 100));
   const seen: RelayMessage[] = [];
@@ -65,7 +87,7 @@ test('a watch starts after what was already published, and rooms do not mix', as
 });
 
 test('after redis-server restarts, instances are told to catch up and relaying resumes', async () => {
-  const [a, b] = [relay(), relay()];
+  const [a, b] = await connectedPair();
   const seen: RelayMessage[] = [];
   let reconnects = 0;
   b.onReconnect(() => (reconnects += 1));

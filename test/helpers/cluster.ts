@@ -1,6 +1,8 @@
 // Multi-instance mode for tests: a real redis-server and PostgreSQL on random ports, server
 // instances as child processes sharing them, and optionally the round-robin proxy in front.
 import { afterAll, beforeAll } from 'vitest';
+import * as Y from 'yjs';
+import { openPostgresStore } from '../../server/persistence/postgres-store.ts';
 import { startRoundRobinProxy } from '../../server/cluster/round-robin-proxy.ts';
 import { startTestPostgres, type TestPostgres } from './postgres.ts';
 import { startRedis, type TestRedis } from './redis.ts';
@@ -60,6 +62,22 @@ export async function startTestCluster(options: { instances?: number; env?: Reco
       await Promise.allSettled([redis.stop(), postgres.stop()]);
     },
   };
+}
+
+/** A room's code text as the shared database holds it (what a fresh load would show). */
+export async function storedText(postgresUrl: string, roomId: string): Promise<string> {
+  const store = await openPostgresStore(postgresUrl, { poolSize: 1 });
+  try {
+    const stored = await store.loadDocState(roomId);
+    const doc = new Y.Doc();
+    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot.state);
+    for (const logged of stored.updates) Y.applyUpdate(doc, logged.update);
+    const text = doc.getText('code').toString();
+    doc.destroy();
+    return text;
+  } finally {
+    await store.close();
+  }
 }
 
 /** Documents an instance has loaded, from its health answer. */
