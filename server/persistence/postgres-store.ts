@@ -533,6 +533,10 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       await settledFor(roomId);
       return selectUpdatesAfter(roomId, afterSeq);
     },
+    async lastSeqs(roomIds) {
+      const { rows } = await q<{ id: string; last_seq: string | number }>('SELECT id, last_seq FROM rooms WHERE id = ANY($1::text[])', [roomIds]);
+      return new Map(rows.map((row) => [row.id, Number(row.last_seq)]));
+    },
     async readUpdateLog(roomId) {
       await settledFor(roomId);
       return selectUpdatesAfter(roomId, 0);

@@ -180,6 +180,10 @@ export function openSqliteStore(dataDir: string, synchronous: 'NORMAL' | 'FULL' 
   const selectUpdatesAfter = db.prepare<[string, number], UpdateRow>(
     'SELECT seq, update_bytes, actor, created_at_ms FROM yjs_updates WHERE room_id = ? AND seq > ? ORDER BY seq',
   );
+  const selectLastSeqs = db.prepare<[string], { id: string; last_seq: number }>(
+    `SELECT rooms.id, COALESCE(MAX(yjs_updates.seq), 0) AS last_seq FROM rooms LEFT JOIN yjs_updates ON yjs_updates.room_id = rooms.id
+     WHERE rooms.id IN (SELECT value FROM json_each(?)) GROUP BY rooms.id`,
+  );
   const upsertSnapshot = db.prepare(
     `INSERT INTO yjs_snapshots (room_id, state, upto_seq, created_at_ms) VALUES (?, ?, ?, ?)
      ON CONFLICT(room_id) DO UPDATE SET state = excluded.state, upto_seq = excluded.upto_seq, created_at_ms = excluded.created_at_ms
@@ -315,6 +319,10 @@ export function openSqliteStore(dataDir: string, synchronous: 'NORMAL' | 'FULL' 
     async loadUpdatesAfter(roomId, afterSeq) {
       flushPendingUpdates();
       return selectUpdatesAfter.all(roomId, afterSeq).map(toLogged);
+    },
+    async lastSeqs(roomIds) {
+      flushPendingUpdates();
+      return new Map(selectLastSeqs.all(JSON.stringify(roomIds)).map((row) => [row.id, row.last_seq]));
     },
     async readUpdateLog(roomId) {
       flushPendingUpdates();

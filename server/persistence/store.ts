@@ -78,6 +78,8 @@ export interface Store {
   saveSnapshot(roomId: string, snapshot: DocSnapshot, atMs: number): Promise<void>;
   /** Logged updates of a room with seq > afterSeq, in order (to fill a gap another instance left). */
   loadUpdatesAfter(roomId: string, afterSeq: number): Promise<LoggedUpdate[]>;
+  /** The highest logged seq of each room (0 when it has none); rooms that do not exist are left out. */
+  lastSeqs(roomIds: string[]): Promise<Map<string, number>>;
   /** Every logged update of a room (for replay and tests). */
   readUpdateLog(roomId: string): Promise<LoggedUpdate[]>;
   /** The room and role a live (unrevoked) token hash belongs to, whatever the room (for room-independent routes). */

@@ -17,6 +17,12 @@ export interface DocRegistryOptions {
 
 /** How long a missing update may be late on the relay before it is read from the database. */
 const RELAY_GAP_GRACE_MS = 1000;
+/**
+ * How often loaded rooms are compared with the database's last seq. A gap shows only when a
+ * later update arrives; an instance that stored an update and died before relaying it, with
+ * nothing typed after it, leaves no gap to see.
+ */
+const STORED_TAIL_CHECK_MS = 5000;
 
 export class DocRegistry {
   private readonly docs = new Map<string, RoomDoc>();
@@ -24,6 +30,9 @@ export class DocRegistry {
   private readonly unloading = new Map<string, Promise<void>>();
 
   private readonly gapCheck: NodeJS.Timeout | undefined;
+  private readonly tailCheck: NodeJS.Timeout | undefined;
+  /** The database's last seq of each document's room at the previous tail check. */
+  private readonly storedTails = new WeakMap<RoomDoc, number>();
 
   constructor(
     private readonly store: Store,
@@ -39,6 +48,22 @@ export class DocRegistry {
       for (const doc of this.docs.values()) if (doc.missesUpdates(RELAY_GAP_GRACE_MS)) this.catchUp(doc);
     }, RELAY_GAP_GRACE_MS);
     this.gapCheck.unref();
+    this.tailCheck = setInterval(() => {
+      this.checkStoredTails().catch((error: unknown) => this.options.log.warn({ err: error }, 'comparing rooms with the database failed'));
+    }, STORED_TAIL_CHECK_MS);
+    this.tailCheck.unref();
+  }
+
+  /** Catches up a document still missing an update that was already stored at the previous check. */
+  private async checkStoredTails(): Promise<void> {
+    const docs = [...this.docs.values()];
+    if (docs.length === 0) return;
+    const lastSeqs = await this.store.lastSeqs(docs.map((doc) => doc.roomId));
+    for (const doc of docs) {
+      const storedBefore = this.storedTails.get(doc);
+      if (storedBefore !== undefined && doc.heldUpTo < storedBefore) this.catchUp(doc);
+      this.storedTails.set(doc, lastSeqs.get(doc.roomId) ?? 0);
+    }
   }
 
   private catchUp(doc: RoomDoc): void {
@@ -178,6 +203,7 @@ export class DocRegistry {
   /** Closes every connection and stores every document (graceful shutdown). */
   async shutdown(code: number, reason: string): Promise<void> {
     if (this.gapCheck) clearInterval(this.gapCheck);
+    if (this.tailCheck) clearInterval(this.tailCheck);
     const docs = [...this.docs.values()];
     for (const doc of docs) this.closeAll(doc, code, reason);
     await Promise.all([...docs.map((doc) => doc.snapshot()), ...this.unloading.values()]);

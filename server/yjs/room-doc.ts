@@ -227,6 +227,11 @@ export class RoomDoc {
     if (own.length > 0) this.options.relay?.publish({ kind: 'awareness', update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, own) });
   }
 
+  /** The seq up to which this document holds every logged update (multi-instance mode). */
+  get heldUpTo(): number {
+    return this.held?.contiguous ?? this.lastPersistedSeq;
+  }
+
   /** True when an update another instance stored has not arrived for a while (the relay lost it). */
   missesUpdates(graceMs: number): boolean {
     return this.held?.gapOlderThan(graceMs) ?? false;

@@ -1,6 +1,8 @@
 // Fault test 1: clients of one room on different instances type at once; every document,
 // and the one in the shared database, ends identical with every keystroke in it.
 import { describe, expect, test } from 'vitest';
+import * as Y from 'yjs';
+import { openPostgresStore } from '../../server/persistence/postgres-store.ts';
 import { clusterFixture, roomsLoaded } from '../helpers/cluster.ts';
 import { createRoom } from '../helpers/server.ts';
 import { startTyping, tokensIn } from '../helpers/typist.ts';
@@ -41,5 +43,23 @@ describe.skipIf(!fixture.ready)('two instances, one room', () => {
     const fresh = await syncedYClient(b.wsUrl, room.roomId, room.interviewerToken);
     cleanup.add(() => fresh.destroy());
     expect(fresh.text.toString()).toBe(text);
+  });
+
+  test('an update an instance stored but never relayed reaches the others even when nothing follows it', async () => {
+    const [a, b] = fixture.pair();
+    const room = await createRoom(a.httpUrl);
+    const onA = await syncedYClient(a.wsUrl, room.roomId, room.interviewerToken);
+    const onB = await syncedYClient(b.wsUrl, room.roomId, room.candidateToken);
+    for (const client of [onA, onB]) cleanup.add(() => client.destroy());
+    // What an instance that died between its commit and its publish leaves behind.
+    const author = new Y.Doc();
+    author.getText('code').insert(0, 'stored-not-relayed');
+    const store = await openPostgresStore(fixture.cluster.postgres.url, { poolSize: 1 });
+    try {
+      await store.appendUpdate(room.roomId, Y.encodeStateAsUpdate(author), 'interviewer:gone', Date.now());
+    } finally {
+      await store.close();
+    }
+    for (const client of [onA, onB]) await expect.poll(() => client.text.toString(), { timeout: 20_000 }).toBe('stored-not-relayed');
   });
 });

@@ -403,6 +403,19 @@ function storeContract(factory: StoreFactory) {
     expect((await s.loadUpdatesAfter('r', 0)).map((u) => [...u.update])).toEqual([[1], [2], [3], [4]]);
   });
 
+  it('tells the last logged seq of each room, leaving out rooms that do not exist', async () => {
+    const s = await openStore();
+    await s.createRoom(room('r'), [], bytes(1));
+    await s.createRoom(room('other'), [], bytes(1));
+    const last = await s.appendUpdate('r', bytes(2), 'a', 1_000);
+    const otherLast = (await s.readUpdateLog('other')).at(-1)!.seq;
+    const seqs = await s.lastSeqs(['r', 'other', 'missing']);
+    expect([...seqs].sort()).toEqual([
+      ['other', otherLast],
+      ['r', last],
+    ]);
+  });
+
   it('sees everything appended before flushPending in the next load', async () => {
     const s = await openStore();
     await s.createRoom(room('r'), [], bytes(1));
