@@ -260,8 +260,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
 
   /**
    * Appends a whole batch, every room in it, in one autocommitted statement: one round trip
-   * and one commit however many rooms typed meanwhile. (Profiled: with a statement per room,
-   * the socket writes to PostgreSQL were the largest single cost of multi-instance mode.)
+   * and one commit however many rooms typed meanwhile (bench:scale, 150 rooms: PostgreSQL's
+   * CPU per keystroke fell by 40-60% against a statement per room).
    * The rooms' rows are locked in id order, so two instances writing overlapping rooms wait
    * for each other but never deadlock; each UPDATE allocates its room's seqs and holds the row
    * until commit, so seq N+1 is never visible before seq N. Rooms that do not exist get no

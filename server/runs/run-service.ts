@@ -61,8 +61,8 @@ export class RunUnavailableError extends Error {}
 
 export class RunService {
   private readonly queue: FairQueue;
-  /** This instance's runs per room, for metrics. */
-  private readonly inFlight = new Map<string, number>();
+  /** This instance's runs queued or running (metrics; admission is the slots' job). */
+  private running = 0;
 
   constructor(
     private readonly executor: RunExecutor,
@@ -83,11 +83,9 @@ export class RunService {
     return this.queue.depth;
   }
 
-  /** Runs queued or running, across rooms. */
+  /** Runs queued or running on this instance, across rooms. */
   get inFlightCount(): number {
-    let total = 0;
-    for (const count of this.inFlight.values()) total += count;
-    return total;
+    return this.running;
   }
 
   history(roomId: string): Promise<RunHistoryEntry[]> {
@@ -104,7 +102,7 @@ export class RunService {
     const runId = randomUUID();
     const slot = await this.options.slots.acquire(roomId, runId);
     if (!slot.ok) throw new HttpError('rate_limited', `This room already has ${slot.inUse} runs queued or running; wait for one to finish.`);
-    this.inFlight.set(roomId, (this.inFlight.get(roomId) ?? 0) + 1);
+    this.running += 1;
     try {
       const started: RunStarted = {
         runId,
@@ -150,10 +148,8 @@ export class RunService {
       this.broadcast.result(roomId, result);
       return result;
     } finally {
+      this.running -= 1;
       await this.options.slots.release(roomId, runId);
-      const left = (this.inFlight.get(roomId) ?? 1) - 1;
-      if (left > 0) this.inFlight.set(roomId, left);
-      else this.inFlight.delete(roomId);
     }
   }
 }
