@@ -1,17 +1,11 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { ZodError, ZodType } from 'zod';
 import { ERROR_TEXT, HTTP_STATUS_BY_ERROR, type ErrorBody, type ErrorId } from '../../shared/errors.ts';
+import { AppError } from '../errors/app-error.ts';
 import type { Logger } from '../logger.ts';
 
-/** An error with a stable id and a message a person can act on. */
-export class HttpError extends Error {
-  constructor(
-    readonly id: ErrorId,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** Routes' own errors; services throw AppError (the boundaries issue converts the rest). */
+export class HttpError extends AppError {}
 
 export function describeZodError(error: ZodError): string {
   return error.issues
@@ -49,7 +43,7 @@ interface BodyParserError {
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
     if (res.headersSent) return;
-    if (error instanceof HttpError) return sendError(res, error.id, error.message);
+    if (error instanceof AppError) return sendError(res, error.id, error.message);
     const parserError = error as BodyParserError;
     if (parserError.type === 'entity.too.large') {
       return sendError(res, 'body_too_large', `The request body is larger than the ${parserError.limit ?? ''} bytes this endpoint accepts.`);

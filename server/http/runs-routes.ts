@@ -5,7 +5,7 @@ import { forCandidate } from '../grading/redact.ts';
 import type { Store } from '../persistence/store.ts';
 import type { LoadedProblem } from '../problems/load-problems.ts';
 import type { RoomService } from '../rooms/room-service.ts';
-import { RunUnavailableError, type RunService } from '../runs/run-service.ts';
+import type { RunService } from '../runs/run-service.ts';
 import type { SandboxAvailability } from '../sandbox/sandbox-runner.ts';
 import { displayName } from './display-name.ts';
 import { HttpError, parseBody, requireJsonBody } from './http-error.ts';
@@ -46,9 +46,7 @@ export function runsRouter(options: {
     const sandbox = await options.sandbox;
     if (!sandbox.ok && body.language !== 'sql') throw new HttpError('unavailable', sandbox.message);
     const startedBy = { name: displayName(req, role), role };
-    const result = await options.runs.submit(roomId, body, startedBy, problem).catch((error: unknown) => {
-      throw error instanceof RunUnavailableError ? new HttpError('unavailable', error.message) : error;
-    });
+    const result = await options.runs.submit(roomId, body, startedBy, problem);
     res.json(role === 'candidate' ? forCandidate(result) : result);
   });
 

@@ -4,7 +4,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { PgliteSqlRunner } from '../sandbox/languages/sql/sql-runner.ts';
 import { SandboxRunner } from '../sandbox/sandbox-runner.ts';
-import type { RunExecutor } from './run-service.ts';
+import type { RunExecutor } from './executor.ts';
 
 export interface LocalRunners {
   executor: RunExecutor;

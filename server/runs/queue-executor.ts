@@ -2,7 +2,7 @@
 // this server's own worker) executes it, output streams back as job progress events.
 import { Queue, QueueEvents } from 'bullmq';
 import type { RunResult } from '../../shared/run.ts';
-import { RunUnavailableError, type RunExecutor, type RunJob } from './run-service.ts';
+import { RunUnavailableError, type RunExecutor, type RunJob } from './executor.ts';
 
 export const RUN_QUEUE_NAME = 'interview-runs';
 

@@ -3,7 +3,7 @@ import { Worker } from 'bullmq';
 import type { RunResult } from '../../shared/run.ts';
 import { OutputBatcher } from './output-batcher.ts';
 import { RUN_QUEUE_NAME, redisConnection, type OutputProgress } from './queue-executor.ts';
-import type { RunExecutor, RunJob } from './run-service.ts';
+import type { RunExecutor, RunJob } from './executor.ts';
 
 export function startQueueWorker(redisUrl: string, executor: RunExecutor, concurrency: number): Worker<RunJob, RunResult> {
   return new Worker<RunJob, RunResult>(

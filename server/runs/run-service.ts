@@ -4,32 +4,13 @@ import { randomUUID } from 'node:crypto';
 import type { Language } from '../../shared/room.ts';
 import type { RunHistoryEntry, RunOutputChunk, RunResult, RunStarted, RunStatus } from '../../shared/run.ts';
 import { buildReport, gradeRequest } from '../grading/grade.ts';
-import type { GradeRequest, GradedCall } from '../grading/graded-call.ts';
 import type { LoadedProblem } from '../problems/load-problems.ts';
-import { HttpError } from '../http/http-error.ts';
+import { AppError } from '../errors/app-error.ts';
 import type { Store } from '../persistence/store.ts';
+import type { ExecutedRun, RunExecutor, RunJob } from './executor.ts';
 import { FairQueue } from './fair-queue.ts';
 import { OutputBatcher } from './output-batcher.ts';
 import type { RunSlots } from './run-slots.ts';
-
-export interface RunJob {
-  runId: string;
-  language: Language;
-  code: string;
-  stdin: string;
-  /** Set for the grading run of a problem: call the cases and report what each produced. */
-  grade?: GradeRequest;
-  /** SQL runs: the dataset to run against when not the default one, and rows added for this run only. */
-  dataset?: { setupSql: string; setup?: string };
-}
-
-/** A finished run as the executor reports it (grading runs add what each case produced). */
-export type ExecutedRun = RunResult & { graded?: GradedCall[] };
-
-/** Executes one job wherever runs execute (in this process, or a worker through a queue). */
-export interface RunExecutor {
-  execute(job: RunJob, onOutput: (stream: 'stdout' | 'stderr', text: string) => void): Promise<ExecutedRun>;
-}
 
 /** Where run events go: the room's connections. */
 export interface RunBroadcaster {
@@ -55,9 +36,6 @@ function sqlDataset(problem: LoadedProblem | undefined): RunJob['dataset'] {
   if (tests?.kind !== 'sql') return undefined;
   return { setupSql: tests.schema, setup: tests.cases.find((c) => !c.hidden)?.setup };
 }
-
-/** The executor cannot run this language here (a missing package, an engine that failed to start). */
-export class RunUnavailableError extends Error {}
 
 export class RunService {
   private readonly queue: FairQueue;
@@ -101,7 +79,7 @@ export class RunService {
   ): Promise<RunResult> {
     const runId = randomUUID();
     const slot = await this.options.slots.acquire(roomId, runId);
-    if (!slot.ok) throw new HttpError('rate_limited', `This room already has ${slot.inUse} runs queued or running; wait for one to finish.`);
+    if (!slot.ok) throw new AppError('rate_limited', `This room already has ${slot.inUse} runs queued or running; wait for one to finish.`);
     this.running += 1;
     try {
       const started: RunStarted = {

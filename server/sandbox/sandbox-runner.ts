@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { promisify } from 'node:util';
 import type { RunImage } from '../../shared/run.ts';
 import type { GradeRequest, GradedCall } from '../grading/graded-call.ts';
-import type { ExecutedRun } from '../runs/run-service.ts';
+import type { ExecutedRun } from '../runs/executor.ts';
 import type { Config } from '../config.ts';
 import { detectCgroups } from './cgroup.ts';
 import { executeInSandbox } from './execute.ts';

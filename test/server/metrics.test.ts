@@ -3,7 +3,8 @@
 // that identifies a room or grants access to one.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createMetrics } from '../../server/ops/metrics.ts';
-import { RunService, type ExecutedRun, type RunJob } from '../../server/runs/run-service.ts';
+import type { ExecutedRun, RunJob } from '../../server/runs/executor.ts';
+import { RunService } from '../../server/runs/run-service.ts';
 import { memoryRunSlots } from '../../server/runs/run-slots.ts';
 import type { CreateRoomResponse } from '../../shared/room.ts';
 import { createRoom, startTestServer, type TestServer } from '../helpers/server.ts';

@@ -3,7 +3,7 @@
 // each case's rows inserted inside the same rolled-back transaction.
 import { createHash } from 'node:crypto';
 import type { GradedCall } from '../../../grading/graded-call.ts';
-import { RunUnavailableError, type ExecutedRun, type RunJob } from '../../../runs/run-service.ts';
+import { RunUnavailableError, type ExecutedRun, type RunJob } from '../../../runs/executor.ts';
 import { DEFAULT_SQL_DATASET } from './default-dataset.ts';
 import { formatResultSet } from './format-results.ts';
 import { SqlDataset, type QueryOutcome } from './sql-dataset.ts';
