@@ -110,8 +110,9 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', config.TRUST_PROXY);
-  app.use(securityHeaders({ trustProxy: config.TRUST_PROXY }));
+  // The same reading of X-Forwarded-For as clientIp() (TRUST_PROXY "true" is one hop, not all).
+  app.set('trust proxy', config.TRUST_PROXY.trust);
+  app.use(securityHeaders({ trustProxy: config.TRUST_PROXY.any }));
   app.use((req, res, next) => {
     res.on('finish', () => {
       if (res.statusCode >= 400) log.info({ method: req.method, url: redactUrl(req.originalUrl), status: res.statusCode }, 'request');
@@ -157,7 +158,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     timers: cluster?.timers ?? memorySharedTimers(),
     adapter: cluster?.socketAdapter,
     metrics,
-    allowRequest: (req) => isAllowedOrigin(req, allowedOrigins, config.TRUST_PROXY),
+    allowRequest: (req) => isAllowedOrigin(req, allowedOrigins, config.TRUST_PROXY.any),
   });
   // Room decisions travel through Redis; after it was away, the database tells what was missed.
   cluster?.relay.onReconnect(() => {
@@ -183,7 +184,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     const pathname = (req.url ?? '').split('?')[0] ?? '';
     if (pathname.startsWith(SOCKET_IO_PATH)) return; // engine.io answers these itself
     if (pathname.startsWith(YJS_PATH_PREFIX)) {
-      if (!isAllowedOrigin(req, allowedOrigins, config.TRUST_PROXY)) {
+      if (!isAllowedOrigin(req, allowedOrigins, config.TRUST_PROXY.any)) {
         return rejectUpgrade(socket, 'forbidden', 'Pages from this origin may not open sockets here; an origin other than the server\'s own host must be listed in ALLOWED_ORIGINS.');
       }
       yjs.handleUpgrade(req, socket, head, clientIp(req, config.TRUST_PROXY)).catch((error: unknown) => {

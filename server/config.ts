@@ -2,6 +2,7 @@
 // its name. Bad configuration fails at startup listing every problem at once.
 import path from 'node:path';
 import { z } from 'zod';
+import { parseTrustProxy } from './http/client-ip.ts';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -27,7 +28,7 @@ const configShape = {
   JSON_BODY_LIMIT_BYTES: int(1024, 64 * 1024 * 1024).default(64 * 1024),
   AUTH_FAILURES_PER_MINUTE: int(1, 1_000_000)
     .default(30)
-    .describe('Failed token checks allowed per client IP per minute; successful ones are never limited'),
+    .describe('Failed token checks allowed per client IP and room per minute; a valid token is never limited'),
   SQLITE_SYNCHRONOUS: z
     .enum(['NORMAL', 'FULL'])
     .default('NORMAL')
@@ -80,10 +81,19 @@ const configShape = {
     .default('OPENBLAS_CORETYPE,OPENBLAS_L2_SIZE')
     .describe('Comma-separated server variables copied into runs (e.g. OpenBLAS CPU fixes); nothing else is'),
   TRUST_PROXY: z
-    .enum(['true', 'false'])
+    .string()
     .default('false')
-    .transform((v) => v === 'true')
-    .describe('Trust X-Forwarded-For (behind a reverse proxy) for per-IP limits'),
+    .transform((value, ctx) => {
+      try {
+        return parseTrustProxy(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    })
+    .describe(
+      'Proxies whose X-Forwarded-For entries are believed, for per-IP limits: false, a hop count (true = 1), or comma-separated proxy addresses/CIDRs; as Express\'s "trust proxy"',
+    ),
 };
 
 const configSchema = z.object(configShape);

@@ -46,7 +46,18 @@ export const WS_CLOSE = {
   accessRevoked: 4403,
   /** The room was deleted (on request or after the retention period). */
   roomDeleted: 4410,
+  /**
+   * A change this connection sent was refused (not allowed for its role, or not a valid
+   * document): nothing of it was stored or relayed. The client drops its local copy (memory
+   * and IndexedDB) and syncs afresh, or it would resend the refused change for ever.
+   */
+  updateRefused: 4422,
+  /** A message went past a size limit (document, history, cursor state); as updateRefused. */
+  limitExceeded: 4413,
 } as const;
+
+/** Close codes after which an honest client must drop its local document and sync again. */
+export const WS_CLOSE_RESYNC: readonly number[] = [WS_CLOSE.updateRefused, WS_CLOSE.limitExceeded];
 
 /** Words a person understands, for the client. */
 export const ERROR_TEXT: Record<ErrorId, string> = {

@@ -9,7 +9,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { YDOC } from '../../shared/room.ts';
-import { MAX_ELEMENT_BYTES, type WhiteboardElement } from './element-schema.ts';
+import { MAX_ELEMENT_BYTES, type WhiteboardElement } from '../../shared/whiteboard-element.ts';
 import { exportPng, exportSvg } from './export-image.ts';
 import { mergeIntoScene } from './merge-scene.ts';
 import { TEMPLATES } from './templates.ts';

@@ -6,7 +6,7 @@ import { YDOC } from '../../shared/room.ts';
 import type { BinaryFiles } from '@excalidraw/excalidraw/types';
 import { downloadWhiteboardFile } from './download-file.ts';
 import { sortByIndex } from './element-order.ts';
-import { parseElement, type WhiteboardElement } from './element-schema.ts';
+import { parseElement, type WhiteboardElement } from '../../shared/whiteboard-element.ts';
 
 export async function boardSvg(doc: Y.Doc, room: { roomId: string; token: string }): Promise<string | undefined> {
   const elements: WhiteboardElement[] = [];

@@ -9,7 +9,7 @@
 // resolved a concurrent write of one entry in favour of the lower version, the replica holding
 // the higher one writes it again, so every replica settles on the highest version.
 import * as Y from 'yjs';
-import { MAX_ELEMENT_BYTES, parseElement, type WhiteboardElement } from './element-schema.ts';
+import { MAX_ELEMENT_BYTES, parseElement, type WhiteboardElement } from '../../shared/whiteboard-element.ts';
 import { beats, sameEdit } from './element-version.ts';
 import { sortByIndex } from './element-order.ts';
 

@@ -21,8 +21,9 @@ export type RoomControl =
   | { action: 'share-awareness' };
 
 export type RelayMessage =
-  | { kind: 'update'; seq: number; update: Uint8Array }
-  | { kind: 'awareness'; update: Uint8Array }
+  /** `holder`: who wrote it (server/yjs/client-ids.ts), so every instance binds its clientIDs alike. */
+  | { kind: 'update'; seq: number; update: Uint8Array; holder?: string }
+  | { kind: 'awareness'; update: Uint8Array; holder?: string }
   | { kind: 'control'; control: RoomControl };
 
 export type RelayListener = (message: RelayMessage) => void;
@@ -57,9 +58,12 @@ const channelOf = (roomId: string) => `${CHANNEL_PREFIX}{${roomId}}`;
 const roomIdOf = (channel: string) => channel.slice(CHANNEL_PREFIX.length + 1, -1);
 
 // Wire format, one buffer per message (it travels with every keystroke):
-// kind (1 byte) | sender instance (16 bytes) | sent at, ms (float64) | seq (float64) | payload
+// kind (1 byte) | sender instance (16 bytes) | sent at, ms (float64) | seq (float64) |
+// holder (8 bytes, zero when none) | payload
 const KIND_CODES = { update: 1, awareness: 2, control: 3 } as const;
-const HEADER_BYTES = 1 + 16 + 8 + 8;
+const HOLDER_BYTES = 8;
+const HEADER_BYTES = 1 + 16 + 8 + 8 + HOLDER_BYTES;
+const NO_HOLDER = Buffer.alloc(HOLDER_BYTES);
 
 function encodeMessage(instance: Buffer, message: RelayMessage): Buffer {
   const payload = message.kind === 'control' ? Buffer.from(JSON.stringify(message.control)) : message.update;
@@ -68,6 +72,8 @@ function encodeMessage(instance: Buffer, message: RelayMessage): Buffer {
   instance.copy(buffer, 1);
   buffer.writeDoubleLE(Date.now(), 17);
   buffer.writeDoubleLE(message.kind === 'update' ? message.seq : 0, 25);
+  const holder = message.kind === 'control' || !message.holder ? NO_HOLDER : Buffer.from(message.holder, 'hex');
+  buffer.set(holder.subarray(0, HOLDER_BYTES), 33);
   buffer.set(payload, HEADER_BYTES);
   return buffer;
 }
@@ -77,11 +83,13 @@ function decodeMessage(buffer: Buffer): { instance: Buffer; sentAtMs: number; me
   const instance = buffer.subarray(1, 17);
   const sentAtMs = buffer.readDoubleLE(17);
   const payload = new Uint8Array(buffer.buffer, buffer.byteOffset + HEADER_BYTES, buffer.byteLength - HEADER_BYTES);
+  const holderBytes = buffer.subarray(33, HEADER_BYTES);
+  const holder = holderBytes.equals(NO_HOLDER) ? {} : { holder: holderBytes.toString('hex') };
   switch (buffer.readUInt8(0)) {
     case KIND_CODES.update:
-      return { instance, sentAtMs, message: { kind: 'update', seq: buffer.readDoubleLE(25), update: payload } };
+      return { instance, sentAtMs, message: { kind: 'update', seq: buffer.readDoubleLE(25), update: payload, ...holder } };
     case KIND_CODES.awareness:
-      return { instance, sentAtMs, message: { kind: 'awareness', update: payload } };
+      return { instance, sentAtMs, message: { kind: 'awareness', update: payload, ...holder } };
     case KIND_CODES.control:
       return { instance, sentAtMs, message: { kind: 'control', control: JSON.parse(Buffer.from(payload).toString()) as RoomControl } };
     default:

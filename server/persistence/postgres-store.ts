@@ -518,7 +518,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
           `SELECT ${UPDATE_COLUMNS} FROM yjs_updates WHERE room_id = $1 AND seq > $2 ORDER BY seq`,
           [roomId, snapshot?.uptoSeq ?? 0],
         );
-        return { snapshot, updates: updates.rows.map(toLogged) };
+        const log = await client.query<{ bytes: string }>(
+          'SELECT COALESCE(SUM(octet_length(update_bytes)), 0)::text AS bytes FROM yjs_updates WHERE room_id = $1',
+          [roomId],
+        );
+        return { snapshot, updates: updates.rows.map(toLogged), logBytes: Number(log.rows[0]?.bytes ?? 0) };
       });
     },
     async saveSnapshot(roomId, snapshot, atMs) {

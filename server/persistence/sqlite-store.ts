@@ -177,6 +177,9 @@ export function openSqliteStore(dataDir: string, synchronous: 'NORMAL' | 'FULL' 
   const selectSnapshot = db.prepare<[string], { state: Buffer; upto_seq: number }>(
     'SELECT state, upto_seq FROM yjs_snapshots WHERE room_id = ?',
   );
+  const selectLogBytes = db.prepare<[string], { bytes: number }>(
+    'SELECT COALESCE(SUM(length(update_bytes)), 0) AS bytes FROM yjs_updates WHERE room_id = ?',
+  );
   const selectUpdatesAfter = db.prepare<[string, number], UpdateRow>(
     'SELECT seq, update_bytes, actor, created_at_ms FROM yjs_updates WHERE room_id = ? AND seq > ? ORDER BY seq',
   );
@@ -311,7 +314,7 @@ export function openSqliteStore(dataDir: string, synchronous: 'NORMAL' | 'FULL' 
         ? { state: new Uint8Array(snap.state), uptoSeq: snap.upto_seq }
         : undefined;
       const updates = selectUpdatesAfter.all(roomId, snapshot?.uptoSeq ?? 0).map(toLogged);
-      return { snapshot, updates };
+      return { snapshot, updates, logBytes: selectLogBytes.get(roomId)?.bytes ?? 0 };
     },
     async saveSnapshot(roomId, snapshot, atMs) {
       upsertSnapshot.run(roomId, snapshot.state, snapshot.uptoSeq, atMs);

@@ -39,6 +39,8 @@ export interface StoredDocState {
   snapshot: DocSnapshot | undefined;
   /** Updates logged after the snapshot, in order. */
   updates: LoggedUpdate[];
+  /** Bytes of the room's whole update log (kept for replay), for ROOM_LOG_MAX_BYTES. */
+  logBytes: number;
 }
 
 export interface Store {

@@ -1,8 +1,14 @@
 // One y-websocket client connection: who it is, what it may send, and the awareness
 // client ids it controls (removed when it leaves so cursors vanish at once).
+import { createHash } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
 import type { Role } from '../../shared/room.ts';
+import type { AwarenessEntry } from './awareness-entries.ts';
+
+/** Who holds a token, as 16 hex digits: clientIDs are bound to it (client-ids.ts). */
+export const holderOf = (role: Role, token: string | undefined) =>
+  createHash('sha256').update(`${role}\0${token ?? ''}`).digest('hex').slice(0, 16);
 
 export class YjsConnection {
   readonly awarenessClientIds = new Set<number>();
@@ -12,6 +18,12 @@ export class YjsConnection {
   /** Set once the interview ended: the connection still syncs but its edits are not applied. */
   readOnly = false;
   private corked = false;
+  /** The token holder, to which this connection's clientIDs are bound. */
+  readonly holder: string;
+  /** Awareness entries waiting for this connection's next turn (rate limit), latest per clientID. */
+  readonly heldAwareness = new Map<number, AwarenessEntry>();
+  awarenessTimer: NodeJS.Timeout | undefined;
+  lastAwarenessAt = -Infinity;
 
   constructor(
     readonly ws: WebSocket,
@@ -20,7 +32,9 @@ export class YjsConnection {
     readonly access: { roomId: string; token: string | undefined },
     /** The TCP socket under `ws`, held back while one event-loop turn sends. */
     private readonly socket: Duplex,
-  ) {}
+  ) {
+    this.holder = holderOf(role, access.token);
+  }
 
   /** Who made an update, as written to the update log. */
   get actor(): string {

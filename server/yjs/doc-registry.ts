@@ -5,10 +5,11 @@ import type { RelayMessage, RoomControl, RoomRelay } from '../cluster/room-relay
 import type { Logger } from '../logger.ts';
 import type { Store } from '../persistence/store.ts';
 import { WS_CLOSE } from '../../shared/errors.ts';
-import { RoomDoc } from './room-doc.ts';
+import { RoomDoc, type DocLimits } from './room-doc.ts';
 
 export interface DocRegistryOptions {
   snapshotEveryUpdates: number;
+  limits: DocLimits;
   log: Logger;
   /** Multi-instance mode: other instances serving the same rooms. */
   relay?: RoomRelay;
@@ -129,6 +130,7 @@ export class DocRegistry {
       const stored = await this.store.loadDocState(roomId);
       doc = new RoomDoc(roomId, this.store, stored, {
         snapshotEveryUpdates: this.options.snapshotEveryUpdates,
+        limits: this.options.limits,
         log: this.options.log,
         onFatal: (failed) => this.closeAll(failed, 1011, 'storage failure'),
         relay: relay && { publish: (message) => relay.publish(roomId, message) },

@@ -6,18 +6,40 @@ import * as Y from 'yjs';
 import type { RelayMessage } from '../cluster/room-relay.ts';
 import type { Logger } from '../logger.ts';
 import type { Store, StoredDocState } from '../persistence/store.ts';
+import { decodeAwarenessEntries, encodeAwarenessEntries, type AwarenessEntry } from './awareness-entries.ts';
+import { ClientIdOwners } from './client-ids.ts';
 import { mayContainCarriageReturn, normalizeLineEndings } from './line-endings.ts';
 import { encodeAwareness, encodeAwarenessMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, type IncomingMessage } from './protocol.ts';
 import type { YjsConnection } from './connection.ts';
+import { refuseOverLimit, refuseUpdate } from './refused-message.ts';
 import { SeqWatermark } from './seq-watermark.ts';
+import { changesDocument, checkUpdate } from './update-check.ts';
 
 const LOAD_ORIGIN = Symbol('load');
 const SERVER_ORIGIN = Symbol('server');
 /** Changes another instance stored and relayed: not stored again, not relayed again. */
 const RELAY_ORIGIN = Symbol('relay');
+/** The holder of the server's own clientID (client-ids.ts): nobody else may write with it. */
+const SERVER_HOLDER = '0000000000000001';
+
+/** Size and rate limits of one room's document (config: ROOM_DOC_MAX_BYTES and friends). */
+export interface DocLimits {
+  /** The last snapshot plus the updates logged since. */
+  docMaxBytes: number;
+  /** The whole update log (kept for replay). */
+  logMaxBytes: number;
+  /** JSON bytes of one clientID's awareness state. */
+  awarenessMaxBytes: number;
+  /** Awareness updates applied per connection per second; faster ones are held, the latest kept. */
+  awarenessPerSecond: number;
+}
+
+/** Awareness clientIDs one connection may hold (the stock client uses one). */
+const AWARENESS_IDS_PER_CONNECTION = 4;
 
 export interface RoomDocOptions {
   snapshotEveryUpdates: number;
+  limits: DocLimits;
   log: Logger;
   /** Called when a persistence failure makes the document unsafe to keep serving. */
   onFatal: (doc: RoomDoc) => void;
@@ -49,6 +71,11 @@ export class RoomDoc {
   /** While one client message is applied: its updates, stored and relayed together afterwards. */
   private pending: Uint8Array[] | undefined;
   private failed = false;
+  private readonly clientIds = new ClientIdOwners();
+  /** Bytes of the last snapshot plus the updates logged since (what a joiner may be sent). */
+  private docBytes: number;
+  /** Bytes of the room's whole update log. */
+  private logBytes: number;
 
   constructor(
     readonly roomId: string,
@@ -67,6 +94,9 @@ export class RoomDoc {
     );
     this.lastPersistedSeq = stored.updates.at(-1)?.seq ?? stored.snapshot?.uptoSeq ?? 0;
     this.updatesSinceSnapshot = stored.updates.length;
+    this.docBytes = (stored.snapshot?.state.byteLength ?? 0) + stored.updates.reduce((sum, logged) => sum + logged.update.byteLength, 0);
+    this.logBytes = stored.logBytes;
+    this.clientIds.claim(SERVER_HOLDER, [this.doc.clientID]);
     if (options.relay) this.held = new SeqWatermark(this.lastPersistedSeq);
     this.doc.on('update', this.onDocUpdate);
     this.awareness.on('update', this.onAwarenessUpdate);
@@ -85,6 +115,7 @@ export class RoomDoc {
 
   detach(connection: YjsConnection): void {
     if (!this.connections.delete(connection)) return;
+    clearTimeout(connection.awarenessTimer);
     if (connection.awarenessClientIds.size > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...connection.awarenessClientIds], null);
     }
@@ -103,12 +134,9 @@ export class RoomDoc {
         return;
       }
       case 'sync-update':
-        // An ended interview is read-only history: edits are dropped, not stored or relayed.
-        if (!connection.readOnly) this.applyClientUpdate(connection, message.update);
-        return;
+        return this.applyClientUpdate(connection, message.update);
       case 'awareness':
-        awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, connection);
-        return;
+        return this.receiveAwareness(connection, message.update);
       case 'query-awareness':
         connection.send(encodeAwareness(this.awareness, [...this.awareness.getStates().keys()]));
         return;
@@ -118,7 +146,17 @@ export class RoomDoc {
   private applyClientUpdate(connection: YjsConnection, update: Uint8Array): void {
     // Parse fully before touching the document: Yjs integrates structs before it reads the
     // delete set, so a frame corrupt at its end would otherwise be half-applied.
-    Y.decodeUpdate(update);
+    const decoded = Y.decodeUpdate(update);
+    if (connection.readOnly) {
+      // An ended interview is read-only history. Telling the client (instead of dropping the edit
+      // silently) stops it from resending the edit on every reconnect.
+      if (changesDocument(this.doc, decoded)) throw refuseUpdate('the interview has ended, so the room is read-only');
+      return;
+    }
+    const verdict = checkUpdate(this.doc, decoded, connection.role);
+    if (!verdict.ok) throw refuseUpdate(verdict.reason);
+    if (!this.clientIds.claim(connection.holder, verdict.clients)) throw refuseUpdate('it is written with another person\'s client id');
+    this.admitBytes(update.byteLength);
     const pending: Uint8Array[] = [];
     this.pending = pending;
     try {
@@ -149,8 +187,24 @@ export class RoomDoc {
     this.persistAndRelay(update, this.connectionOf(origin), false);
   };
 
+  /** Refuses an update that would take the room past its size limits. */
+  private admitBytes(bytes: number): void {
+    if (this.logBytes + bytes > this.options.limits.logMaxBytes) {
+      throw refuseOverLimit(`this room's edit history reached its limit of ${this.options.limits.logMaxBytes} bytes`);
+    }
+    if (this.docBytes + bytes <= this.options.limits.docMaxBytes) return;
+    // The log since the snapshot holds deleted text too; the compacted document may be far smaller.
+    const compacted = Y.encodeStateAsUpdate(this.doc).byteLength;
+    if (compacted + bytes > this.options.limits.docMaxBytes) {
+      throw refuseOverLimit(`this room's document reached its limit of ${this.options.limits.docMaxBytes} bytes`);
+    }
+    this.docBytes = compacted;
+    void this.snapshot();
+  }
+
   private persistAndRelay(update: Uint8Array, author: YjsConnection | undefined, echoToAuthor: boolean): void {
     const skip = echoToAuthor ? undefined : author;
+    this.countStoredBytes(update.byteLength);
     const receivedAt = performance.now();
     const persisted = this.store.appendUpdate(this.roomId, update, author?.actor ?? 'server', Date.now());
     this.unstored += 1;
@@ -163,7 +217,7 @@ export class RoomDoc {
           this.held?.mark(seq);
           this.options.onPersisted?.((performance.now() - receivedAt) / 1000);
           this.broadcast(encodeSyncUpdate(update), skip);
-          this.options.relay?.publish({ kind: 'update', seq, update });
+          this.options.relay?.publish({ kind: 'update', seq, update, holder: author?.holder ?? SERVER_HOLDER });
           this.updatesSinceSnapshot += 1;
           if (this.updatesSinceSnapshot >= this.options.snapshotEveryUpdates) void this.snapshot();
         },
@@ -174,6 +228,46 @@ export class RoomDoc {
           this.options.onFatal(this);
         },
       );
+  }
+
+  private countStoredBytes(bytes: number): void {
+    this.docBytes += bytes;
+    this.logBytes += bytes;
+  }
+
+  /**
+   * A connection's awareness: only entries for clientIDs it holds (impersonated ones are
+   * dropped), each within AWARENESS_MAX_BYTES, at most awarenessPerSecond a second; faster
+   * updates are held and the latest of each clientID applied when its turn comes.
+   */
+  private receiveAwareness(connection: YjsConnection, update: Uint8Array): void {
+    const entries = decodeAwarenessEntries(update);
+    const maxBytes = this.options.limits.awarenessMaxBytes;
+    if (entries.some((entry) => Buffer.byteLength(entry.json) > maxBytes)) {
+      throw refuseOverLimit(`a cursor state is larger than ${maxBytes} bytes`);
+    }
+    const own = entries.filter((entry) => this.mayUseAwarenessId(connection, entry.clientId));
+    if (own.length === 0) return;
+    for (const entry of own) connection.heldAwareness.set(entry.clientId, entry);
+    if (connection.awarenessTimer) return;
+    const interval = 1000 / this.options.limits.awarenessPerSecond;
+    const wait = connection.lastAwarenessAt + interval - performance.now();
+    if (wait <= 0) this.applyHeldAwareness(connection);
+    else connection.awarenessTimer = setTimeout(() => this.applyHeldAwareness(connection), wait);
+  }
+
+  private mayUseAwarenessId(connection: YjsConnection, clientId: number): boolean {
+    if (!connection.awarenessClientIds.has(clientId) && connection.awarenessClientIds.size >= AWARENESS_IDS_PER_CONNECTION) return false;
+    return this.clientIds.claim(connection.holder, [clientId]);
+  }
+
+  private applyHeldAwareness(connection: YjsConnection): void {
+    connection.awarenessTimer = undefined;
+    if (!this.connections.has(connection) || connection.heldAwareness.size === 0) return;
+    const entries: AwarenessEntry[] = [...connection.heldAwareness.values()];
+    connection.heldAwareness.clear();
+    connection.lastAwarenessAt = performance.now();
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(entries), connection);
   }
 
   private readonly onAwarenessUpdate = ({ added, updated, removed }: AwarenessChange, origin: unknown): void => {
@@ -191,7 +285,7 @@ export class RoomDoc {
       // Everyone, the author included: the stock client counts its own echoed renewal (every
       // 15 s) as proof of life and redials after 30 s without any message.
       this.broadcast(encodeAwarenessMessage(update), undefined);
-      if (origin !== RELAY_ORIGIN) this.options.relay?.publish({ kind: 'awareness', update });
+      if (origin !== RELAY_ORIGIN) this.options.relay?.publish({ kind: 'awareness', update, holder: author?.holder ?? SERVER_HOLDER });
     };
     // A cursor usually moves with a keystroke: it goes out right after that keystroke's update
     // is stored and sent, never before the text it points into, and in the same turn, so both
@@ -214,17 +308,32 @@ export class RoomDoc {
   applyRelayed(message: Exclude<RelayMessage, { kind: 'control' }>): void {
     if (this.failed) return;
     if (message.kind === 'awareness') {
+      if (message.holder) this.claimRelayed(message.holder, decodeAwarenessEntries(message.update).map((entry) => entry.clientId));
       awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, RELAY_ORIGIN);
       return;
     }
+    if (message.holder) this.claimRelayed(message.holder, Y.parseUpdateMeta(message.update).to.keys());
     Y.applyUpdate(this.doc, message.update, RELAY_ORIGIN);
+    this.countStoredBytes(message.update.byteLength);
     this.held?.mark(message.seq);
+  }
+
+  /**
+   * What another instance checked is applied as it is (it was checked there); its clientIDs are
+   * bound to the same holder here, so nobody on this instance can use them either.
+   */
+  private claimRelayed(holder: string, clientIds: Iterable<number>): void {
+    for (const id of clientIds) this.clientIds.claim(holder, [id]);
   }
 
   /** Publishes the cursors of this instance's people (another instance just loaded the room). */
   shareAwareness(): void {
-    const own = [...this.connections].flatMap((connection) => [...connection.awarenessClientIds]);
-    if (own.length > 0) this.options.relay?.publish({ kind: 'awareness', update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, own) });
+    for (const connection of this.connections) {
+      const own = [...connection.awarenessClientIds];
+      if (own.length > 0) {
+        this.options.relay?.publish({ kind: 'awareness', update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, own), holder: connection.holder });
+      }
+    }
   }
 
   /** The seq up to which this document holds every logged update (multi-instance mode). */
@@ -268,6 +377,7 @@ export class RoomDoc {
     const uptoSeq = this.held?.contiguous ?? this.lastPersistedSeq;
     const state = Y.encodeStateAsUpdate(this.doc);
     this.updatesSinceSnapshot = 0;
+    this.docBytes = state.byteLength;
     try {
       await this.store.saveSnapshot(this.roomId, { state, uptoSeq }, Date.now());
     } catch (error) {

@@ -12,6 +12,7 @@ import type { RoomService } from '../rooms/room-service.ts';
 import { YjsConnection } from './connection.ts';
 import type { DocRegistry } from './doc-registry.ts';
 import { decodeMessage, InvalidMessageError } from './protocol.ts';
+import { RefusedMessage } from './refused-message.ts';
 
 export const YJS_PATH_PREFIX = '/yjs/';
 
@@ -37,6 +38,9 @@ const toBytes = (data: RawData): Uint8Array =>
 /** Sizes of frames without copying them (fragments are only concatenated for decoding). */
 const byteLengthOf = (data: RawData): number =>
   Array.isArray(data) ? data.reduce((sum, part) => sum + part.byteLength, 0) : data.byteLength;
+
+/** A WebSocket close reason is at most 123 bytes of UTF-8. */
+const closeReason = (text: string) => Buffer.from(text).subarray(0, 123).toString('utf8').replace(/\uFFFD$/, '');
 
 /** An empty Yjs update (no structs, no deletions): a sync step 2 that changes nothing. */
 const EMPTY_UPDATE_BYTES = 2;
@@ -107,10 +111,14 @@ export function createYjsServer(options: YjsServerOptions): YjsServer {
           reserved.handle(connection, message);
           if (message.kind === 'sync-update' && !connection.readOnly && message.update.byteLength > EMPTY_UPDATE_BYTES) metrics?.yjsUpdateApplied();
         } catch (error) {
-          // A bad frame ends this connection only; the room and other clients carry on.
+          // A bad or refused frame ends this connection only; the room and other clients carry on.
+          if (error instanceof RefusedMessage) {
+            log.warn({ roomId, role: connection.role, reason: error.message }, 'refused a yjs message');
+            return connection.close(error.code, closeReason(error.message));
+          }
           const reason = error instanceof InvalidMessageError ? error.message : 'update rejected';
           log.warn({ roomId, role: connection.role, reason }, 'closing a yjs connection after an invalid message');
-          connection.close(WS_CLOSE.invalidMessage, reason.slice(0, 120));
+          connection.close(WS_CLOSE.invalidMessage, closeReason(reason));
         }
       });
       ws.on('close', () => {

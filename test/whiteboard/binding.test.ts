@@ -2,7 +2,7 @@
 // by hand: no browser, no Excalidraw, no server.
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { MAX_ELEMENT_BYTES, parseElement, type WhiteboardElement } from '../../client/whiteboard/element-schema.ts';
+import { MAX_ELEMENT_BYTES, parseElement, type WhiteboardElement } from '../../shared/whiteboard-element.ts';
 import { mergeIntoScene } from '../../client/whiteboard/merge-scene.ts';
 import { collaboratorIdFor, excalidrawHueOf, hueOf, remotePointers } from '../../client/whiteboard/pointers.ts';
 import { YjsSceneBinding } from '../../client/whiteboard/yjs-scene-binding.ts';
@@ -166,7 +166,7 @@ describe('whiteboard binding over two Y.Docs', () => {
       map.set('bad1', { id: 'bad1', type: 'rectangle', x: 'not a number' });
       map.set('bad2', 'just a string');
       map.set('bad3', rect('other-id', 'a2'));
-      map.set('bad4', rect('bad4', 'a3', { customData: { junk: 'x'.repeat(MAX_ELEMENT_BYTES) } }));
+      map.set('bad4', rect('bad4', 'a3', { groupIds: ['x'.repeat(MAX_ELEMENT_BYTES)] }));
       map.set('bad5', rect('bad5', 'a4', { type: 'arrow' } as Partial<WhiteboardElement>)); // an arrow without points
     });
     Y.applyUpdate(b.doc, Y.encodeStateAsUpdate(rogue, Y.encodeStateVector(b.doc)), 'remote');

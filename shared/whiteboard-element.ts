@@ -1,5 +1,9 @@
-// What a whiteboard element in the shared document must look like. Anything else (a modified
-// client, a bug, an old format) is dropped on arrival and never reaches the canvas.
+// What a whiteboard element in the shared document must look like. The server refuses any
+// other update to the board (server/yjs/doc-rules.ts), and each browser drops anything else on
+// arrival (an old document, a bug), so nothing outside this schema reaches a canvas.
+// Drawable types only: `embeddable`, `iframe` and `magicframe` render web content or HTML on
+// the other person's screen (a candidate once painted a fake "session expired" form that way),
+// and `customData` is refused since nothing of ours uses it.
 import { z } from 'zod';
 
 /** Largest element accepted, as JSON (a long freehand stroke is the usual big one). */
@@ -15,9 +19,6 @@ const ELEMENT_TYPES = [
   'freedraw',
   'image',
   'frame',
-  'magicframe',
-  'embeddable',
-  'iframe',
 ] as const;
 
 const LINEAR_TYPES = new Set(['line', 'arrow', 'freedraw']);
@@ -51,8 +52,9 @@ const baseSchema = z.looseObject({
   boundElements: z.array(z.looseObject({ id: shortString, type: z.enum(['arrow', 'text']) })).max(1000).nullable(),
   roundness: z.looseObject({ type: z.number().int(), value: finite.optional() }).nullable(),
   updated: finite,
-  link: z.string().max(2000).nullable(),
+  link: z.string().max(2000).regex(/^https?:\/\//i, 'links must be http(s) URLs').nullable(),
   locked: z.boolean(),
+  customData: z.undefined().optional(),
 });
 
 const linearExtras = z.looseObject({ points: z.array(point).min(1).max(20_000) });
