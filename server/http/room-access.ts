@@ -4,7 +4,7 @@ import { roomIdSchema, type Role } from '../../shared/room.ts';
 import type { RoomRecord } from '../persistence/store.ts';
 import type { RoomService } from '../rooms/room-service.ts';
 import { bearerToken } from './bearer.ts';
-import { clientIp } from './client-ip.ts';
+import { clientIp, type TrustProxy } from './client-ip.ts';
 import { HttpError } from './http-error.ts';
 
 export interface RoomAccess {
@@ -15,7 +15,7 @@ export interface RoomAccess {
 }
 
 /** The room of `:roomId` and the role the Bearer token grants in it, or the right HTTP error. */
-export async function requireRoomAccess(rooms: RoomService, req: Request, trustProxy: boolean, needRole?: Role): Promise<RoomAccess> {
+export async function requireRoomAccess(rooms: RoomService, req: Request, trustProxy: TrustProxy, needRole?: Role): Promise<RoomAccess> {
   const roomId = req.params.roomId as string;
   if (!roomIdSchema.safeParse(roomId).success) throw new HttpError('room_not_found', ERROR_TEXT.room_not_found);
   const auth = await rooms.authenticate(roomId, bearerToken(req), clientIp(req, trustProxy));

@@ -14,7 +14,7 @@ import {
 } from '../../shared/events.ts';
 import type { Role } from '../../shared/room.ts';
 import type { RunHistoryEntry } from '../../shared/run.ts';
-import { clientIp } from '../http/client-ip.ts';
+import { clientIp, type TrustProxy } from '../http/client-ip.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import type { RoomRecord } from '../persistence/store.ts';
@@ -68,7 +68,7 @@ export function createSocketServer(
   options: {
     rooms: RoomService;
     log: Logger;
-    trustProxy: boolean;
+    trustProxy: TrustProxy;
     runHistory: (roomId: string) => Promise<RunHistoryEntry[]>;
     timers: SharedTimers;
     /** Multi-instance mode: room events reach sockets on every instance through Redis. */

@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import type { ErrorId } from '../../shared/errors.ts';
 import { YDOC, type Language, type Role, type RoomInfo } from '../../shared/room.ts';
 import type { RoomRecord, Store } from '../persistence/store.ts';
-import type { AuthFailureLimiter } from './auth-failure-limiter.ts';
+import { authFailureKey, type AuthFailureLimiter } from './auth-failure-limiter.ts';
 import { hashToken, newRoomId, newToken } from './tokens.ts';
 
 export interface CreatedRoom {
@@ -85,12 +85,23 @@ export class RoomService {
     return this.store.getRoom(roomId);
   }
 
-  /** Checks a token for a room. Failures count against the caller's IP. */
+  /**
+   * Checks a token for a room. The token is checked first, so a valid one is never refused as
+   * too many; failures count against the caller's IP in this room, and past the allowance they
+   * are answered as rate_limited. An ended room is no failed guess: the token was valid.
+   */
   async authenticate(roomId: string, token: string | undefined, ip: string): Promise<AuthResult> {
-    if (await this.limiter.isBlocked(ip)) return { ok: false, errorId: 'rate_limited' };
     const result = await this.check(roomId, token);
-    if (!result.ok && result.errorId !== 'room_ended') await this.limiter.recordFailure(ip);
-    return result;
+    if (result.ok || result.errorId === 'room_ended') return result;
+    const key = authFailureKey(ip, result.errorId === 'room_not_found' ? undefined : roomId);
+    return (await this.limiter.recordFailure(key)) ? { ok: false, errorId: 'rate_limited' } : result;
+  }
+
+  /** As authenticate(), for a token sent without its room (e.g. reading a problem by id). */
+  async authenticateToken(token: string | undefined, ip: string): Promise<AuthResult> {
+    const found = token ? await this.store.findToken(hashToken(token)) : undefined;
+    if (found) return this.authenticate(found.roomId, token, ip);
+    return (await this.limiter.recordFailure(authFailureKey(ip, undefined))) ? { ok: false, errorId: 'rate_limited' } : { ok: false, errorId: 'unauthorized' };
   }
 
   /**
