@@ -27,10 +27,34 @@ interface Props {
 }
 
 export function RoomView({ room, token, name }: Props) {
-  const session = useDisposable(() => openYjsSession(room.roomId, token), (s) => s.destroy(), [room.roomId, token]);
+  // A new generation is a fresh copy of the document from the server (after a refused change).
+  const [generation, setGeneration] = useState(0);
+  const [resyncNotice, setResyncNotice] = useState<string>();
+  const session = useDisposable(
+    () =>
+      openYjsSession(room.roomId, token, (reason) => {
+        setResyncNotice(reason);
+        setGeneration((current) => current + 1);
+      }),
+    (s) => s.destroy(),
+    [room.roomId, token, generation],
+  );
   const socket = useDisposable(() => openRoomSocket(room.roomId, token, name), (s) => s.disconnect(), [room.roomId, token, name]);
   if (!session || !socket) return <p className="centered">Connecting…</p>;
-  return <ConnectedRoom room={room} token={token} name={name} session={session} socket={socket} />;
+  return (
+    <>
+      {resyncNotice !== undefined && (
+        <p className="banner resync-notice" role="status">
+          The server did not accept a change from this browser ({resyncNotice || 'no reason given'}), so the room was reloaded from the
+          server's copy.{' '}
+          <button type="button" onClick={() => setResyncNotice(undefined)}>
+            Dismiss
+          </button>
+        </p>
+      )}
+      <ConnectedRoom key={generation} room={room} token={token} name={name} session={session} socket={socket} />
+    </>
+  );
 }
 
 function useSharedLanguage(session: YjsSession): Language {
