@@ -11,8 +11,10 @@ export const ERROR_IDS = [
   'conflict',
   'not_found',
   'rate_limited',
+  'limit_reached',
   'unavailable',
   'internal',
+  'connection_replaced',
 ] as const;
 export type ErrorId = (typeof ERROR_IDS)[number];
 
@@ -30,8 +32,10 @@ export const HTTP_STATUS_BY_ERROR: Record<ErrorId, number> = {
   conflict: 409,
   not_found: 404,
   rate_limited: 429,
+  limit_reached: 413,
   unavailable: 503,
   internal: 500,
+  connection_replaced: 409,
 };
 
 /** Close codes of the /yjs WebSocket (4000-4999 is the application range). */
@@ -46,6 +50,8 @@ export const WS_CLOSE = {
   accessRevoked: 4403,
   /** The room was deleted (on request or after the retention period). */
   roomDeleted: 4410,
+  /** The same link opened more than CONNECTIONS_PER_TOKEN connections; this was the oldest. Do not redial. */
+  replacedByNewerConnection: 4409,
   /**
    * A change this connection sent was refused (not allowed for its role, or not a valid
    * document): nothing of it was stored or relayed. The client drops its local copy (memory
@@ -70,6 +76,8 @@ export const ERROR_TEXT: Record<ErrorId, string> = {
   conflict: 'This was already done and cannot be changed.',
   not_found: 'Not found.',
   rate_limited: 'Too many requests. Wait a moment and try again.',
+  limit_reached: 'This room reached one of its size limits.',
   unavailable: 'This feature is not available on this server right now.',
   internal: 'Something went wrong on the server. Try again.',
+  connection_replaced: 'This link was opened in more windows or tabs than the server allows at once, so this older one was closed. Carry on in the newest one.',
 };

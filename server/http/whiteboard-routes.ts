@@ -63,6 +63,12 @@ export function whiteboardRouter(options: { rooms: RoomService; store: Store; co
     const { roomId, fileId, type } = res.locals.upload as { roomId: string; fileId: string; type: string };
     const body: unknown = req.body;
     if (!Buffer.isBuffer(body) || body.length === 0) throw new HttpError('bad_request', 'Send the image bytes as the request body.');
+    // Files are kept for the report and replay, so a room's total is capped, not only each file.
+    const used = await store.whiteboardFileBytes(roomId);
+    if (used + body.length > config.WHITEBOARD_FILES_MAX_BYTES) {
+      const maxMb = Math.round(config.WHITEBOARD_FILES_MAX_BYTES / (1024 * 1024));
+      throw new HttpError('limit_reached', `This room's whiteboard already holds ${maxMb} MB of images, its limit: no more images can be added to it.`);
+    }
     await store.saveWhiteboardFile(roomId, fileId, type, new Uint8Array(body.buffer, body.byteOffset, body.byteLength), Date.now());
     res.status(204).end();
   });

@@ -468,6 +468,13 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       const { rows } = await q<{ svg: string }>('SELECT svg FROM whiteboard_renderings WHERE room_id = $1', [roomId]);
       return rows[0]?.svg;
     },
+    async whiteboardFileBytes(roomId) {
+      const { rows } = await q<{ bytes: string }>(
+        'SELECT COALESCE(SUM(octet_length(bytes)), 0)::text AS bytes FROM whiteboard_files WHERE room_id = $1',
+        [roomId],
+      );
+      return Number(rows[0]?.bytes ?? 0);
+    },
     async saveWhiteboardFile(roomId, fileId, mimeType, bytes, atMs) {
       await q(
         `INSERT INTO whiteboard_files (room_id, file_id, mime_type, bytes, created_at_ms) VALUES ($1, $2, $3, $4, $5)

@@ -169,6 +169,9 @@ export function openSqliteStore(dataDir: string, synchronous: 'NORMAL' | 'FULL' 
   const selectFile = db.prepare<[string, string], { mime_type: string; bytes: Buffer }>(
     'SELECT mime_type, bytes FROM whiteboard_files WHERE room_id = ? AND file_id = ?',
   );
+  const selectFileBytes = db.prepare<[string], { bytes: number }>(
+    'SELECT COALESCE(SUM(length(bytes)), 0) AS bytes FROM whiteboard_files WHERE room_id = ?',
+  );
   const selectRunResults = db.prepare<[string], { result_json: string }>('SELECT result_json FROM runs WHERE room_id = ? ORDER BY started_at, rowid');
   const toScorecard = (roomId: string, row: ScorecardRow): Scorecard => scorecardOf(row, selectAmendments.all(roomId, row.interviewer_id));
   const insertUpdate = db.prepare(
@@ -286,6 +289,9 @@ export function openSqliteStore(dataDir: string, synchronous: 'NORMAL' | 'FULL' 
     },
     async saveWhiteboardFile(roomId, fileId, mimeType, bytes, atMs) {
       insertFile.run(roomId, fileId, mimeType, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), atMs);
+    },
+    async whiteboardFileBytes(roomId) {
+      return selectFileBytes.get(roomId)?.bytes ?? 0;
     },
     async getWhiteboardFile(roomId, fileId) {
       const row = selectFile.get(roomId, fileId);

@@ -70,6 +70,8 @@ export interface Store {
   /** Stores an image of the whiteboard; files are immutable by id, so a second save of an id is ignored. */
   saveWhiteboardFile(roomId: string, fileId: string, mimeType: string, bytes: Uint8Array, atMs: number): Promise<void>;
   getWhiteboardFile(roomId: string, fileId: string): Promise<{ mimeType: string; bytes: Uint8Array } | undefined>;
+  /** Bytes of every whiteboard file a room holds (WHITEBOARD_FILES_MAX_BYTES). */
+  whiteboardFileBytes(roomId: string): Promise<number>;
   /** Full results of a room's runs, oldest first (for the report). */
   listRunResults(roomId: string): Promise<RunResult[]>;
   /** Durably appends an update; resolves with its sequence number once it is safe to relay. */

@@ -177,7 +177,7 @@ function storeContract(factory: StoreFactory) {
 
     expect(await s.getRoom('gone')).toBeUndefined();
     expect(await s.readUpdateLog('gone')).toEqual([]);
-    expect(await s.loadDocState('gone')).toEqual({ snapshot: undefined, updates: [] });
+    expect(await s.loadDocState('gone')).toEqual({ snapshot: undefined, updates: [], logBytes: 0 });
     expect(await s.loadUpdatesAfter('gone', 0)).toEqual([]);
     expect(await s.getScorecard('gone', 'i1')).toBeUndefined();
     expect(await s.listScorecards('gone')).toEqual([]);
@@ -288,6 +288,19 @@ function storeContract(factory: StoreFactory) {
     const f2 = await s.getWhiteboardFile('r', 'f2');
     expect(f2?.mimeType).toBe('image/svg+xml');
     expect(f2?.bytes.byteLength).toBe(0);
+    expect(await s.whiteboardFileBytes('r')).toBe(3);
+    expect(await s.whiteboardFileBytes('no-such-room')).toBe(0);
+  });
+
+  it('reports the bytes of the whole update log, snapshots aside', async () => {
+    const s = await openStore();
+    await s.createRoom(room('r'), [], bytes(1, 2));
+    await s.appendUpdate('r', bytes(3, 4, 5), 'alice', 2_000);
+    await s.saveSnapshot('r', { state: bytes(9, 9, 9, 9, 9, 9, 9), uptoSeq: 2 }, 3_000);
+    await s.appendUpdate('r', bytes(6), 'bob', 4_000);
+    const state = await s.loadDocState('r');
+    expect(state.updates.length).toBe(1);
+    expect(state.logBytes).toBe(6);
   });
 
   it('lists runs newest first with a limit, and full results oldest first', async () => {

@@ -105,3 +105,30 @@ describe('whiteboard files API', () => {
     expect((await fetch(url('kept', doomed.roomId), { headers: { authorization: `Bearer ${doomed.interviewerToken}` } })).status).toBe(404);
   });
 });
+
+describe('whiteboard files per room', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ WHITEBOARD_FILES_MAX_BYTES: String(1024 * 1024) });
+  });
+  afterAll(async () => server?.close());
+
+  test("images past the room's total (WHITEBOARD_FILES_MAX_BYTES) are refused with 413; the earlier ones stay", async () => {
+    const room = await createRoom(server.httpUrl, { title: 'Many images' });
+    const upload = (fileId: string) =>
+      fetch(`${server.httpUrl}/api/rooms/${room.roomId}/whiteboard/files/${fileId}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${room.candidateToken}`, 'content-type': 'image/png' },
+        body: new Uint8Array(400 * 1024),
+      });
+    expect((await upload('one')).status).toBe(204);
+    expect((await upload('two')).status).toBe(204);
+    const third = await upload('three');
+    expect(third.status).toBe(413);
+    const body = (await third.json()) as { error: { id: string; message: string } };
+    expect(body.error.id).toBe('limit_reached');
+    expect(body.error.message).toContain('1 MB');
+    const first = await fetch(`${server.httpUrl}/api/rooms/${room.roomId}/whiteboard/files/one`, { headers: { authorization: `Bearer ${room.interviewerToken}` } });
+    expect(first.status).toBe(200);
+  });
+});
