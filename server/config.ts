@@ -24,11 +24,33 @@ const configShape = {
     .default(500)
     .describe('Write a compacted snapshot of a room after this many logged updates'),
   WS_MAX_MESSAGE_BYTES: int(1024, 256 * 1024 * 1024).default(16 * 1024 * 1024),
+  ROOM_DOC_MAX_BYTES: int(64 * 1024, 1024 * 1024 * 1024)
+    .default(8 * 1024 * 1024)
+    .describe("A room's shared document: last snapshot plus updates since (changes past it are refused)"),
+  ROOM_LOG_MAX_BYTES: int(64 * 1024, 16 * 1024 * 1024 * 1024)
+    .default(256 * 1024 * 1024)
+    .describe("A room's whole update log, kept for replay (changes past it are refused)"),
+  WHITEBOARD_FILES_MAX_BYTES: int(1024 * 1024, 64 * 1024 * 1024 * 1024)
+    .default(64 * 1024 * 1024)
+    .describe("Images one room's whiteboard may hold in all (each image is at most 2 MB)"),
+  AWARENESS_MAX_BYTES: int(256, 16 * 1024 * 1024).default(64 * 1024).describe("JSON bytes of one client's cursor and name state"),
+  AWARENESS_UPDATES_PER_SECOND: int(1, 10_000)
+    .default(20)
+    .describe('Cursor updates applied per connection per second; faster ones are coalesced (latest wins)'),
   WS_PING_INTERVAL_MS: int(1000, 600_000).default(30_000).describe('Keepalive ping period of /yjs sockets'),
   JSON_BODY_LIMIT_BYTES: int(1024, 64 * 1024 * 1024).default(64 * 1024),
   AUTH_FAILURES_PER_MINUTE: int(1, 1_000_000)
     .default(30)
     .describe('Failed token checks allowed per client IP and room per minute; a valid token is never limited'),
+  CONNECTIONS_PER_TOKEN: int(1, 1000)
+    .default(8)
+    .describe('Open connections (Socket.IO and /yjs together) per room link, whole deployment; a new one closes the oldest'),
+  SOCKET_EVENTS_PER_MINUTE: int(1, 600_000)
+    .default(120)
+    .describe('Socket.IO events of one kind accepted per connection per minute once the burst is used; the rest are dropped'),
+  SOCKET_EVENT_BURST_COUNT: int(1, 10_000)
+    .default(20)
+    .describe('Socket.IO events of one kind a connection may send at once before SOCKET_EVENTS_PER_MINUTE applies'),
   SQLITE_SYNCHRONOUS: z
     .enum(['NORMAL', 'FULL'])
     .default('NORMAL')
@@ -50,6 +72,10 @@ const configShape = {
   RUN_CONCURRENCY: int(1, 1024).default(4).describe('Runs executing at once on this server'),
   RUN_MAX_IN_FLIGHT_PER_ROOM: int(1, 1024).default(3).describe('Queued plus running runs per room (429 above)'),
   RUN_WARM_POOL_SIZE: int(0, 64).default(2).describe('Pre-started sandboxes per language; 0 disables the pool'),
+  SQL_RUN_MEMORY_BYTES: int(256 * 1024 * 1024, 64 * 1024 * 1024 * 1024)
+    .default(1024 * 1024 * 1024)
+    .describe('Memory of one SQL run (its own PGlite engine in the sandbox; ~0.5 GB measured for one engine)'),
+  SQL_WARM_POOL_SIZE: int(0, 64).default(1).describe('Pre-started SQL sandboxes with PGlite loaded; 0 (or RUN_WARM_POOL_SIZE=0) disables them'),
   ROOM_TTL_DAYS: int(0, 36_500)
     .default(30)
     .describe('Rooms and all their data are deleted this many days after creation (0 keeps them)'),
