@@ -29,6 +29,7 @@ import type { Store } from './persistence/store.ts';
 import { memorySharedTimers } from './realtime/shared-timers.ts';
 import { SOCKET_IO_PATH, createSocketServer, recheckSocketAccess, roleChannel } from './realtime/socket-server.ts';
 import { createAuthFailureLimiter } from './rooms/auth-failure-limiter.ts';
+import { localConnectionLimit } from './rooms/connection-limit.ts';
 import { startRetentionSweeper } from './rooms/retention.ts';
 import { RoomService } from './rooms/room-service.ts';
 import { createLocalRunners } from './runs/local-executor.ts';
@@ -73,12 +74,15 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
       ? connectCluster(config.REDIS_URL, log, {
           onRelayDelivered: (seconds) => metrics.observeRelayLag(seconds),
           authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
+          connectionsPerToken: config.CONNECTIONS_PER_TOKEN,
           runSlotsPerRoom: config.RUN_MAX_IN_FLIGHT_PER_ROOM,
           // Queue wait, the run and its grading run.
           runSlotLeaseMs: 2 * config.RUN_TIMEOUT_MS + 60_000,
         })
       : undefined;
   const limiter = cluster?.authLimiter ?? createAuthFailureLimiter(config.AUTH_FAILURES_PER_MINUTE);
+  // Socket.IO and /yjs connections of one link count together.
+  const connectionLimit = cluster?.connectionLimit ?? localConnectionLimit(config.CONNECTIONS_PER_TOKEN);
   const rooms = new RoomService(store, limiter, config.ROOM_TTL_DAYS);
   const registry = new DocRegistry(store, {
     snapshotEveryUpdates: config.SNAPSHOT_EVERY_UPDATES,
@@ -149,6 +153,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     maxMessageBytes: config.WS_MAX_MESSAGE_BYTES,
     pingIntervalMs: config.WS_PING_INTERVAL_MS,
     metrics,
+    connectionLimit,
   });
   const io = createSocketServer(httpServer, {
     rooms,
@@ -158,6 +163,8 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     timers: cluster?.timers ?? memorySharedTimers(),
     adapter: cluster?.socketAdapter,
     metrics,
+    events: { perMinute: config.SOCKET_EVENTS_PER_MINUTE, burst: config.SOCKET_EVENT_BURST_COUNT },
+    connectionLimit,
     allowRequest: (req) => isAllowedOrigin(req, allowedOrigins, config.TRUST_PROXY.any),
   });
   // Room decisions travel through Redis; after it was away, the database tells what was missed.

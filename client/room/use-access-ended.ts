@@ -4,7 +4,7 @@
 // server's words (asked through the API, which knows which of the three it was).
 import { useEffect, useState } from 'react';
 import type { WebsocketProvider } from 'y-websocket';
-import { WS_CLOSE } from '../../shared/errors.ts';
+import { ERROR_TEXT, WS_CLOSE, type ErrorBody } from '../../shared/errors.ts';
 import { ApiError, api } from '../net/api.ts';
 import type { RoomSocket } from '../net/room-socket.ts';
 
@@ -15,10 +15,20 @@ export function useAccessEnded(roomId: string, token: string, provider: Websocke
   const [message, setMessage] = useState<string>();
   useEffect(() => {
     let active = true;
+    // This link was opened in too many windows and this one was the oldest: redialling would
+    // close the next oldest, and so on for ever, so this one stops.
+    let replaced = false;
+    const stopReplaced = () => {
+      if (!active || replaced) return;
+      replaced = true;
+      provider.disconnect();
+      socket.disconnect();
+      setMessage(ERROR_TEXT.connection_replaced);
+    };
     const check = (reconnectSocket: boolean) => {
       api.getRoom(roomId, token).then(
         () => {
-          if (active && reconnectSocket) socket.connect(); // still admitted: a passing disconnect
+          if (active && reconnectSocket && !replaced) socket.connect(); // still admitted: a passing disconnect
         },
         (error: unknown) => {
           if (!active || !(error instanceof ApiError) || PASSING.has(error.id)) return;
@@ -29,17 +39,24 @@ export function useAccessEnded(roomId: string, token: string, provider: Websocke
       );
     };
     const onClose = (event: CloseEvent | null) => {
-      if (event?.code === WS_CLOSE.accessRevoked || event?.code === WS_CLOSE.roomDeleted) check(false);
+      if (event?.code === WS_CLOSE.replacedByNewerConnection) stopReplaced();
+      else if (event?.code === WS_CLOSE.accessRevoked || event?.code === WS_CLOSE.roomDeleted) check(false);
     };
     const onDisconnect = (reason: string) => {
-      if (reason === 'io server disconnect') check(true);
+      if (reason === 'io server disconnect' && !replaced) check(true);
+    };
+    // The server says so just before it disconnects this socket.
+    const onError = (body: ErrorBody) => {
+      if (body.error.id === 'connection_replaced') stopReplaced();
     };
     provider.on('connection-close', onClose);
     socket.on('disconnect', onDisconnect);
+    socket.on('room:error', onError);
     return () => {
       active = false;
       provider.off('connection-close', onClose);
       socket.off('disconnect', onDisconnect);
+      socket.off('room:error', onError);
     };
   }, [roomId, token, provider, socket]);
   return message;

@@ -8,6 +8,8 @@ import { redisSharedTimers, type SharedTimers } from '../realtime/shared-timers.
 import type { AuthFailureLimiter } from '../rooms/auth-failure-limiter.ts';
 import type { RunSlots } from '../runs/run-slots.ts';
 import { redisAuthFailureLimiter } from './redis-auth-failure-limiter.ts';
+import { redisConnectionLimit } from './redis-connection-limit.ts';
+import type { ConnectionLimit } from '../rooms/connection-limit.ts';
 import { redisRunSlots } from './redis-run-slots.ts';
 import { createRedisRoomRelay, type RoomRelay } from './room-relay.ts';
 
@@ -16,6 +18,8 @@ export interface ClusterConnections {
   socketAdapter: ReturnType<typeof createAdapter>;
   timers: SharedTimers;
   authLimiter: AuthFailureLimiter;
+  /** CONNECTIONS_PER_TOKEN counted for every instance together. */
+  connectionLimit: ConnectionLimit;
   runSlots: RunSlots;
   close(): Promise<void>;
 }
@@ -23,6 +27,7 @@ export interface ClusterConnections {
 export interface ClusterOptions {
   onRelayDelivered?: (lagSeconds: number) => void;
   authFailuresPerMinute: number;
+  connectionsPerToken: number;
   runSlotsPerRoom: number;
   /** How long a run counts against its room if its instance never says it ended. */
   runSlotLeaseMs: number;
@@ -38,14 +43,17 @@ export function connectCluster(redisUrl: string, log: Logger, options: ClusterOp
   const limits = new Redis(redisUrl, { enableOfflineQueue: false, commandTimeout: LIMITS_COMMAND_TIMEOUT_MS, maxRetriesPerRequest: 0 });
   limits.on('error', (error) => log.warn({ err: error }, 'cluster: redis connection error (limits)'));
   const authLimiter = redisAuthFailureLimiter(limits, options.authFailuresPerMinute, log);
+  const connectionLimit = redisConnectionLimit(limits, redisUrl, options.connectionsPerToken, log);
   return {
     relay,
     socketAdapter: createAdapter(redis, { streamName: 'socket.io-rooms' }),
     timers: redisSharedTimers(redis),
     authLimiter,
+    connectionLimit,
     runSlots: redisRunSlots(limits, options.runSlotsPerRoom, options.runSlotLeaseMs, log),
     async close() {
       authLimiter.dispose();
+      await connectionLimit.dispose();
       limits.disconnect();
       await relay.close();
       await redis.quit().catch(() => redis.disconnect());

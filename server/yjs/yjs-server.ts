@@ -8,6 +8,7 @@ import { roomIdSchema } from '../../shared/room.ts';
 import { rejectUpgrade } from '../http/reject-upgrade.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../ops/metrics.ts';
+import { connectionHolder, type ConnectionLimit } from '../rooms/connection-limit.ts';
 import type { RoomService } from '../rooms/room-service.ts';
 import { YjsConnection } from './connection.ts';
 import type { DocRegistry } from './doc-registry.ts';
@@ -23,6 +24,8 @@ export interface YjsServerOptions {
   maxMessageBytes: number;
   pingIntervalMs: number;
   metrics?: Metrics;
+  /** CONNECTIONS_PER_TOKEN, counted together with the link's Socket.IO connections. */
+  connectionLimit?: ConnectionLimit;
 }
 
 export interface YjsServer {
@@ -98,6 +101,9 @@ export function createYjsServer(options: YjsServerOptions): YjsServer {
       metrics?.connectionOpened(connection.role, 'yjs');
       connection.readOnly = auth.room.endedAtMs !== null;
       live.add(connection);
+      const held = options.connectionLimit?.open(connectionHolder(roomId, auth.holderId), () =>
+        connection.close(WS_CLOSE.replacedByNewerConnection, 'replaced by a newer connection'),
+      );
       reserved.pendingJoins -= 1;
       ws.on('pong', () => {
         connection.alive = true;
@@ -122,6 +128,7 @@ export function createYjsServer(options: YjsServerOptions): YjsServer {
         }
       });
       ws.on('close', () => {
+        held?.release();
         metrics?.connectionClosed(connection.role, 'yjs');
         live.delete(connection);
         registry.leave(reserved, connection);
