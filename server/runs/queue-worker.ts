@@ -1,4 +1,5 @@
-// Consumes queued runs and executes them with a local executor (sandbox and SQL engine).
+// Consumes queued runs and executes them with a local executor: every language, SQL included,
+// runs in a fresh sandbox, so a worker serves many rooms without them sharing an engine.
 import { Worker } from 'bullmq';
 import type { RunResult } from '../../shared/run.ts';
 import { OutputBatcher } from './output-batcher.ts';

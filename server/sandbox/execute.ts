@@ -6,8 +6,6 @@ import type { LaunchedSandbox } from './launch.ts';
 import type { SandboxLimits } from './limits.ts';
 import { FrameCollector, OutputCollector } from './output-collector.ts';
 
-const MAX_FRAMES = 8;
-const MAX_FRAME_BYTES = 4 * 1024 * 1024;
 /** How long to wait for pipes to drain after the process exited. */
 const DRAIN_MS = 500;
 
@@ -21,6 +19,9 @@ export interface ExecuteOptions {
   onOutput: (stream: 'stdout' | 'stderr', text: string) => void;
   /** Recognises a crash that means "out of memory" in the language's own words. */
   memoryErrorPattern?: RegExp;
+  /** What fd 4 may carry (frames and their total bytes); the pipe is closed beyond it. */
+  maxFrames: number;
+  maxFrameBytes: number;
 }
 
 const signalName = (number: number): string | null =>
@@ -28,7 +29,7 @@ const signalName = (number: number): string | null =>
 
 export interface SandboxOutcome {
   result: RunResult;
-  /** What the harness sent on fd 4: PNG figures, or one JSON frame of grading results. */
+  /** What the harness sent on fd 4: PNG figures, or JSON frames of grading results. */
   frames: Buffer[];
 }
 
@@ -43,7 +44,7 @@ export async function executeInSandbox(sandbox: LaunchedSandbox, options: Execut
   };
   const stdout = new OutputCollector(sandbox.stdout, options.limits.outputMaxBytes, (t) => options.onOutput('stdout', t), overflow);
   const stderr = new OutputCollector(sandbox.stderr, options.limits.outputMaxBytes, (t) => options.onOutput('stderr', t), overflow);
-  const frames = new FrameCollector(sandbox.frames, MAX_FRAMES, MAX_FRAME_BYTES);
+  const frames = new FrameCollector(sandbox.frames, options.maxFrames, options.maxFrameBytes);
 
   sandbox.code.end(options.payload);
   sandbox.stdin.end(options.stdin);

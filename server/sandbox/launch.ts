@@ -6,7 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
-import { bwrapArgs } from './bwrap-args.ts';
+import { RunUnavailableError } from '../runs/executor.ts';
+import { BASE_MOUNTS, bwrapArgs, resolveMounts } from './bwrap-args.ts';
 import type { CgroupFactory, RunCgroup } from './cgroup.ts';
 import type { LanguageRuntime } from './languages/language.ts';
 import type { SandboxLimits } from './limits.ts';
@@ -37,9 +38,26 @@ export interface LaunchedSandbox {
   dispose(): void;
 }
 
+/** Mounts resolved once per descriptor: the host's layout does not change while we run. */
+const resolvedMounts = new WeakMap<LanguageRuntime, ReturnType<typeof resolveMounts>>();
+
+/** The limits a run of this language gets: the RUN_* ones, with the descriptor's own where it has them. */
+export function runtimeLimits(host: SandboxHost, runtime: LanguageRuntime): SandboxLimits {
+  return { ...host.limits, ...runtime.limits };
+}
+
 export function launchSandbox(host: SandboxHost, runtime: LanguageRuntime, options: { warm: boolean }): LaunchedSandbox {
   const id = `run-${randomBytes(8).toString('hex')}`;
-  const { limits } = host;
+  const limits = runtimeLimits(host, runtime);
+  let mounts = resolvedMounts.get(runtime);
+  if (!mounts) {
+    try {
+      mounts = resolveMounts([...BASE_MOUNTS, ...runtime.mounts]);
+    } catch (error) {
+      throw new RunUnavailableError(`${runtime.id} cannot run here: ${(error as Error).message}`);
+    }
+    resolvedMounts.set(runtime, mounts);
+  }
   const cgroup: RunCgroup | undefined = host.cgroups?.create(id, { memoryBytes: limits.memoryBytes, maxProcesses: limits.maxProcesses });
   const uid = host.uids?.acquire();
   // CPU seconds are a backstop behind the wall clock; warm interpreters spend some on imports.
@@ -55,7 +73,7 @@ export function launchSandbox(host: SandboxHost, runtime: LanguageRuntime, optio
     '--core=0',
     '--',
     host.bwrapPath,
-    ...bwrapArgs({ binaries: runtime.binaries, env: host.env, command: runtime.command(options) }),
+    ...bwrapArgs({ mounts, env: host.env, tmpBytes: limits.memoryBytes, command: runtime.command(options) }),
   ];
   const child = spawn(argv[0]!, argv.slice(1), {
     env: {},

@@ -36,7 +36,9 @@ export class OutputCollector {
 
 /** Reads length-prefixed frames (4-byte big-endian length) up to a count and byte cap. */
 export class FrameCollector {
-  private buffer = Buffer.alloc(0);
+  /** Bytes received but not yet part of a whole frame, kept as chunks: a dataset dump is megabytes. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
   private total = 0;
   readonly frames: Buffer[] = [];
 
@@ -44,12 +46,17 @@ export class FrameCollector {
     stream.on('data', (chunk: Buffer) => {
       this.total += chunk.length;
       if (this.total > maxBytes || this.frames.length >= maxFrames) return void stream.destroy();
-      this.buffer = Buffer.concat([this.buffer, chunk]);
-      while (this.buffer.length >= 4) {
-        const length = this.buffer.readUInt32BE(0);
-        if (this.buffer.length < 4 + length) break;
-        this.frames.push(this.buffer.subarray(4, 4 + length));
-        this.buffer = this.buffer.subarray(4 + length);
+      this.pending.push(chunk);
+      this.pendingBytes += chunk.length;
+      while (this.pendingBytes >= 4) {
+        const head = this.pending[0]!.length >= 4 ? this.pending[0]! : Buffer.concat(this.pending);
+        const length = head.readUInt32BE(0);
+        if (this.pendingBytes < 4 + length) break;
+        const all = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+        this.frames.push(all.subarray(4, 4 + length));
+        const rest = all.subarray(4 + length);
+        this.pending = rest.length > 0 ? [rest] : [];
+        this.pendingBytes = rest.length;
       }
     });
     stream.resume(); // a warm pool pauses the pipe after reading its ready byte

@@ -13,13 +13,14 @@ export class WarmPool {
   private readonly retrying = new Set<Language>();
 
   constructor(
-    private readonly size: number,
+    /** Sandboxes kept per language (PGlite ones are larger than a Python one); 0 keeps none. */
+    private readonly sizes: Partial<Record<Language, number>>,
     private readonly start: (language: Language) => LaunchedSandbox,
-    languages: Language[],
     /** False while runs execute: a refill (a fork plus heavy imports) would slow them down. */
     private readonly idle: () => boolean = () => true,
   ) {
-    for (const language of languages) {
+    for (const [language, size] of Object.entries(sizes) as [Language, number][]) {
+      if (size <= 0) continue;
       this.ready.set(language, []);
       this.refill(language);
     }
@@ -40,7 +41,7 @@ export class WarmPool {
 
   private refill(language: Language): void {
     const list = this.ready.get(language);
-    if (this.closed || !list || this.refilling.has(language) || list.length >= this.size) return;
+    if (this.closed || !list || this.refilling.has(language) || list.length >= (this.sizes[language] ?? 0)) return;
     if (!this.idle()) {
       // Under sustained load the pool stays empty and runs start cold, which bench:runs showed
       // is faster than refilling alongside them; it refills once the runs stop.

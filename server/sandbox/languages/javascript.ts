@@ -23,7 +23,9 @@ require('/tmp/main.js');
 export function javascriptRuntime(node: string): LanguageRuntime {
   return {
     id: 'javascript',
-    binaries: [node],
+    // The binary alone: it links only libc, libstdc++ and friends, which every sandbox has.
+    mounts: [{ path: node }],
+    memoryErrorPattern: /JavaScript heap out of memory|Reached heap limit/,
     // Small heap: the cgroup is the real memory cap, this just makes V8 fail politely first.
     command: ({ warm }) => [node, '--max-old-space-size=384', '--stack-size=2048', '-e', HARNESS, warm ? 'warm' : 'cold'],
   };

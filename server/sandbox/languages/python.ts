@@ -1,4 +1,5 @@
 import type { LanguageRuntime } from './language.ts';
+import { pythonMounts } from './python-mounts.ts';
 
 // Runs inside the sandbox. Reads {"code", "grade"} as JSON from fd 3 and runs the code as
 // __main__. Figures (plt.show or left open) leave through fd 4 as PNG frames. When "grade"
@@ -126,7 +127,7 @@ os._exit(status)
 export function pythonRuntime(interpreter: string): LanguageRuntime {
   return {
     id: 'python',
-    binaries: [interpreter],
+    mounts: pythonMounts(interpreter),
     command: ({ warm }) => [interpreter, '-u', '-B', '-c', HARNESS, warm ? 'warm' : 'cold'],
   };
 }

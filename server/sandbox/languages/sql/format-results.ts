@@ -1,5 +1,10 @@
-// Result sets as text, the way psql prints them, for the output panel.
-import type { ResultSet } from './pglite-worker.ts';
+// Result sets as text, the way psql prints them. Runs format inside the sandbox (the SQL
+// harness in sql.ts prints the same way); this copy serves the unsandboxed benchmark baseline.
+export interface ResultSet {
+  fields: string[];
+  rows: unknown[][];
+  affectedRows?: number;
+}
 
 export const MAX_ROWS_SHOWN = 500;
 
