@@ -295,6 +295,73 @@ describe.skipIf(!(requireProgram(BWRAP) && requireProgram(PYTHON3)))('hostile pr
     });
   });
 
+  describe('a narrow, read-only file system and no nested user namespaces', () => {
+    test('a new user namespace (what unshare -r asks for) is refused inside a run', async () => {
+      const code = [
+        'import ctypes, json',
+        'libc = ctypes.CDLL(None, use_errno=True)',
+        'CLONE_NEWUSER = 0x10000000',
+        'print(json.dumps([libc.unshare(CLONE_NEWUSER), ctypes.get_errno()]))',
+      ].join('\n');
+      const result = await quick.run('python', code);
+      expect(result.status, result.stderr).toBe('ok');
+      const [returned, errno] = JSON.parse(result.stdout) as [number, number];
+      expect(returned).toBe(-1);
+      expect(errno).not.toBe(0);
+    });
+
+    test('/usr/local and the rest of /usr beyond what Python needs are not visible, and / and /usr cannot be written', async () => {
+      // They exist on the host: the sandbox is what hides them.
+      expect(fs.existsSync('/usr/local')).toBe(true);
+      const code = [
+        'import json, os',
+        'outcome = {"usr": sorted(os.listdir("/usr")), "local": os.path.exists("/usr/local")}',
+        'for target in ["/written-by-run", "/usr/written-by-run", "/etc/written-by-run"]:',
+        '    try:',
+        '        with open(target, "w") as f:',
+        '            f.write("x")',
+        '        outcome[target] = "written"',
+        '    except OSError as error:',
+        '        outcome[target] = type(error).__name__',
+        'print(json.dumps(outcome))',
+      ].join('\n');
+      const result = await quick.run('python', code);
+      expect(result.status, result.stderr).toBe('ok');
+      const outcome = JSON.parse(result.stdout) as Record<string, unknown> & { usr: string[]; local: boolean };
+      expect(outcome.local).toBe(false);
+      for (const entry of outcome.usr) expect(['bin', 'lib', 'lib64', 'share']).toContain(entry);
+      for (const target of ['/written-by-run', '/usr/written-by-run', '/etc/written-by-run']) expect(outcome[target], target).not.toBe('written');
+    });
+
+    test('/dev/shm serves multiprocessing and joblib workers, and is a small tmpfs of its own, not the host one', async () => {
+      const hostMarker = `/dev/shm/host-marker-${process.pid}`;
+      fs.writeFileSync(hostMarker, 'host');
+      try {
+        const code = [
+          'import json, os, multiprocessing',
+          'from joblib import Parallel, delayed',
+          'with multiprocessing.Pool(2) as pool:',
+          '    squares = pool.map(abs, [-1, -2, -3])',
+          'jobs = Parallel(n_jobs=2)(delayed(abs)(-i) for i in range(4))',
+          'with open("/dev/shm/from-run", "w") as f:',
+          '    f.write("run")',
+          'stats = os.statvfs("/dev/shm")',
+          `print(json.dumps({"squares": squares, "jobs": jobs, "bytes": stats.f_blocks * stats.f_frsize, "host_marker": os.path.exists(${JSON.stringify(hostMarker)})}))`,
+        ].join('\n');
+        const result = await patient.run('python', code);
+        expect(result.status, result.stderr).toBe('ok');
+        const outcome = JSON.parse(result.stdout) as { squares: number[]; jobs: number[]; bytes: number; host_marker: boolean };
+        expect(outcome.squares).toEqual([1, 2, 3]);
+        expect(outcome.jobs).toEqual([0, 1, 2, 3]);
+        expect(outcome.host_marker).toBe(false);
+        expect(outcome.bytes).toBeLessThanOrEqual(MEMORY_BYTES);
+        expect(fs.existsSync('/dev/shm/from-run')).toBe(false);
+      } finally {
+        fs.rmSync(hostMarker, { force: true });
+      }
+    });
+  });
+
   describe('isolation from other runs, the network and host processes', () => {
     test("a run cannot see another concurrent run's /tmp files", async () => {
       let announceWritten: () => void = () => undefined;
