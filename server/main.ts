@@ -23,6 +23,12 @@ const log = createLogger(config.LOG_LEVEL);
 
 const missing = describeMissing(missingRequirements());
 if (missing) log.warn(missing);
+if (!config.ROOM_CREATE_KEY) {
+  // Every room's interviewer link reads the whole bank: creating a room is the bank's front door.
+  log.warn(
+    'ROOM_CREATE_KEY is not set: anyone who can reach this server can create a room and thereby read the problem bank, hidden tests and solutions included. Set ROOM_CREATE_KEY (16+ characters) so that only holders of the key can.',
+  );
+}
 if (!fs.existsSync(path.join(config.CLIENT_DIST_DIR, 'index.html'))) {
   log.warn(`The client is not built (${config.CLIENT_DIST_DIR} has no index.html): run "npm run build". The API still works.`);
 }

@@ -128,6 +128,11 @@ export interface CandidateProblem extends ProblemSummary {
   starters: Record<string, string>;
   /** Public cases only (hidden ones are never sent to a candidate). */
   examples: { name: string; input: unknown; expected: unknown }[];
+  /**
+   * The hidden cases as "Hidden test 1"…"Hidden test N": their real names can give a case away
+   * ("k = 0 raises ValueError"), so only interviewers see those (in `tests`).
+   */
+  hiddenTests: string[];
 }
 
 /** The interviewer's view adds everything private. */

@@ -56,6 +56,9 @@ export const api = {
     request<T>(`/api/problems/${encodeURIComponent(id)}`, { token }),
   roomProblems: <T extends CandidateProblem = CandidateProblem>(roomId: string, token: string) =>
     request<{ problems: T[] }>(`${room(roomId)}/problems`, { token }),
+  /** One problem used in the room; what a candidate may read (the bank itself is interviewers'). */
+  roomProblem: <T extends CandidateProblem = CandidateProblem>(roomId: string, id: string, token: string) =>
+    request<T>(`${room(roomId)}/problems/${encodeURIComponent(id)}`, { token }),
   useProblem: (roomId: string, token: string, problemId: string) =>
     request<InterviewerProblem>(`${room(roomId)}/problems`, { method: 'POST', token, body: JSON.stringify({ problemId }) }),
   getScorecard: (roomId: string, token: string, name: string) =>

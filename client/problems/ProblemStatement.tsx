@@ -17,6 +17,11 @@ export function ProblemStatement({ problem }: { problem: CandidateProblem }) {
           ))}
         </details>
       )}
+      {problem.hiddenTests.length > 0 && (
+        <p className="muted" data-testid="hidden-test-count">
+          {problem.hiddenTests.length} more hidden {problem.hiddenTests.length === 1 ? 'test checks' : 'tests check'} your code when it runs.
+        </p>
+      )}
     </section>
   );
 }

@@ -1,6 +1,6 @@
 // The problem on screen: its id lives in the shared document (set by the server when an
-// interviewer uses it); its content is fetched with this person's own token, so the server
-// decides what each role receives.
+// interviewer uses it); its content is fetched through the room with this person's own token,
+// so the server decides what each role receives.
 import { useEffect, useState } from 'react';
 import type * as Y from 'yjs';
 import type { CandidateProblem } from '../../shared/problem.ts';
@@ -24,18 +24,19 @@ export function useActiveProblemId(doc: Y.Doc): string | undefined {
   return id;
 }
 
-export function useProblem(id: string | undefined, token: string): CandidateProblem | undefined {
+/** Read through the room, so a candidate asks only for what its link may read. */
+export function useProblem(roomId: string, id: string | undefined, token: string): CandidateProblem | undefined {
   const [problem, setProblem] = useState<CandidateProblem>();
   useEffect(() => {
     if (!id) return setProblem(undefined);
     let current = true;
-    api.getProblem(id, token).then(
+    api.roomProblem(roomId, id, token).then(
       (loaded) => current && setProblem(loaded),
       () => current && setProblem(undefined),
     );
     return () => {
       current = false;
     };
-  }, [id, token]);
+  }, [roomId, id, token]);
   return problem;
 }

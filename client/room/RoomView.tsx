@@ -91,7 +91,7 @@ function ConnectedRoom({ room, token, name, session, socket }: Props & { session
   const runs = useRuns(socket);
   const sharedTimer = useSharedTimer(socket);
   const activeProblemId = useActiveProblemId(session.doc);
-  const problem = useProblem(activeProblemId, token);
+  const problem = useProblem(room.roomId, activeProblemId, token);
   const isInterviewer = room.role === 'interviewer';
   const roomProblems = useRoomProblems(room.roomId, token, isInterviewer, activeProblemId);
   const [stdin, setStdin] = useState('');

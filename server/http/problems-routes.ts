@@ -1,16 +1,19 @@
 // The problem bank over HTTP. Views are chosen by the role the token proves, on the server.
+// The bank is the interviewers': a candidate link reads only the problems used in its own
+// room, and only while that room is active (an ended room answers room_ended).
 import express, { Router } from 'express';
 import { z } from 'zod';
+import { ERROR_TEXT } from '../../shared/errors.ts';
 import { problemIdSchema } from '../../shared/problem.ts';
 import type { Config } from '../config.ts';
 import type { Store } from '../persistence/store.ts';
 import type { LoadedProblem } from '../problems/load-problems.ts';
 import { candidateView, interviewerView, problemSummary } from '../problems/problem-views.ts';
-import { useProblemInRoom } from '../problems/room-problems.ts';
+import { candidateRoomProblem, useProblemInRoom } from '../problems/room-problems.ts';
 import type { RoomService } from '../rooms/room-service.ts';
-import { hashToken } from '../rooms/tokens.ts';
 import type { DocRegistry } from '../yjs/doc-registry.ts';
 import { bearerToken, constantTimeEquals } from './bearer.ts';
+import { clientIp } from './client-ip.ts';
 import { HttpError, parseBody, requireJsonBody } from './http-error.ts';
 import { requireRoomAccess } from './room-access.ts';
 
@@ -27,14 +30,19 @@ export function problemsRouter(options: {
   const router = Router();
   const json = express.json({ limit: config.JSON_BODY_LIMIT_BYTES });
 
-  /** Any room token, or the room-creation key, may browse the bank: interviewers as interviewers. */
-  async function callerRole(req: express.Request): Promise<'interviewer' | 'candidate'> {
+  type Caller = { role: 'interviewer' } | { role: 'candidate'; roomId: string };
+
+  /**
+   * An interviewer's room token or the room-creation key reads the whole bank; a candidate's
+   * token is checked like a login (failures count per IP, an ended room is room_ended).
+   */
+  async function caller(req: express.Request): Promise<Caller> {
     const token = bearerToken(req);
     if (!token) throw new HttpError('unauthorized', 'Send "Authorization: Bearer <room token>".');
-    if (config.ROOM_CREATE_KEY && constantTimeEquals(token, config.ROOM_CREATE_KEY)) return 'interviewer';
-    const found = await store.findToken(hashToken(token));
-    if (!found) throw new HttpError('unauthorized', 'This token is not valid on this server.');
-    return found.role;
+    if (config.ROOM_CREATE_KEY && constantTimeEquals(token, config.ROOM_CREATE_KEY)) return { role: 'interviewer' };
+    const auth = await rooms.authenticateToken(token, clientIp(req, config.TRUST_PROXY));
+    if (!auth.ok) throw new HttpError(auth.errorId, ERROR_TEXT[auth.errorId]);
+    return auth.role === 'interviewer' ? { role: 'interviewer' } : { role: 'candidate', roomId: auth.room.id };
   }
 
   const find = (id: string): LoadedProblem => {
@@ -44,14 +52,25 @@ export function problemsRouter(options: {
   };
 
   router.get('/api/problems', async (req, res) => {
-    await callerRole(req);
+    if ((await caller(req)).role !== 'interviewer') {
+      throw new HttpError('forbidden', 'The problem bank is for interviewers; a candidate link shows only the problems of its own interview.');
+    }
     res.json({ problems: [...problems.values()].map(problemSummary) });
   });
 
   router.get('/api/problems/:id', async (req, res) => {
-    const role = await callerRole(req);
-    const problem = find(req.params.id as string);
-    res.json(role === 'interviewer' ? interviewerView(problem) : candidateView(problem));
+    const who = await caller(req);
+    const problemId = req.params.id as string;
+    if (who.role === 'interviewer') return void res.json(interviewerView(find(problemId)));
+    res.json(await candidateRoomProblem({ store, problems, roomId: who.roomId, problemId }));
+  });
+
+  /** One problem of this room, as the token's role may see it (what the room page shows). */
+  router.get('/api/rooms/:roomId/problems/:id', async (req, res) => {
+    const { room, role } = await requireRoomAccess(rooms, req, config.TRUST_PROXY);
+    const problemId = req.params.id as string;
+    if (role === 'interviewer') return void res.json(interviewerView(find(problemId)));
+    res.json(await candidateRoomProblem({ store, problems, roomId: room.id, problemId }));
   });
 
   router.get('/api/rooms/:roomId/problems', async (req, res) => {

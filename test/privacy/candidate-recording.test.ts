@@ -77,8 +77,9 @@ describe.skipIf(!requireProgram(BWRAP))('a candidate connection never receives i
     expect((await call(`/api/rooms/${room.roomId}/problems`, room.interviewerToken, { method: 'POST', body: JSON.stringify({ problemId: behavioral.meta.id }) })).status).toBe(201);
     expect((await call(`/api/rooms/${room.roomId}/problems`, room.interviewerToken, { method: 'POST', body: JSON.stringify({ problemId: coding.meta.id }) })).status).toBe(201);
 
-    // The candidate reads the problems and runs code that prints whatever the tests pass in.
-    expect((await call('/api/problems', room.candidateToken)).status).toBe(200);
+    // The candidate reads the problems of its room (the bank list is interviewers' only) and runs
+    // code that prints whatever the tests pass in.
+    expect((await call('/api/problems', room.candidateToken)).status).toBe(403);
     expect((await call(`/api/problems/${coding.meta.id}`, room.candidateToken)).status).toBe(200);
     expect((await call(`/api/problems/${behavioral.meta.id}`, room.candidateToken)).status).toBe(200);
     expect((await call(`/api/rooms/${room.roomId}/problems`, room.candidateToken)).status).toBe(200);
