@@ -34,6 +34,7 @@ import { startRetentionSweeper } from './rooms/retention.ts';
 import { RoomService } from './rooms/room-service.ts';
 import { createLocalRunners } from './runs/local-executor.ts';
 import { memoryRunSlots } from './runs/run-slots.ts';
+import { memoryGradedRunLimit } from './runs/graded-run-limit.ts';
 import { queueExecutor } from './runs/queue-executor.ts';
 import { startQueueWorker } from './runs/queue-worker.ts';
 import type { RunExecutor } from './runs/executor.ts';
@@ -76,8 +77,9 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
           authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
           connectionsPerToken: config.CONNECTIONS_PER_TOKEN,
           runSlotsPerRoom: config.RUN_MAX_IN_FLIGHT_PER_ROOM,
-          // Queue wait, the run and its grading run.
-          runSlotLeaseMs: 2 * config.RUN_TIMEOUT_MS + 60_000,
+          // Queue wait, the run and its two grading runs (public cases, hidden cases).
+          runSlotLeaseMs: 3 * config.RUN_TIMEOUT_MS + 60_000,
+          gradedRunMinIntervalMs: config.GRADED_RUN_MIN_INTERVAL_MS,
         })
       : undefined;
   const limiter = cluster?.authLimiter ?? createAuthFailureLimiter(config.AUTH_FAILURES_PER_MINUTE);
@@ -107,7 +109,15 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
       result: (roomId, payload) => broadcaster?.result(roomId, payload),
     },
     store,
-    { concurrency: config.RUN_CONCURRENCY, slots: cluster?.runSlots ?? memoryRunSlots(config.RUN_MAX_IN_FLIGHT_PER_ROOM), observeRun: metrics.observeRun },
+    {
+      concurrency: config.RUN_CONCURRENCY,
+      slots: cluster?.runSlots ?? memoryRunSlots(config.RUN_MAX_IN_FLIGHT_PER_ROOM),
+      gradedRuns: {
+        limit: cluster?.gradedRunLimit ?? memoryGradedRunLimit(config.GRADED_RUN_MIN_INTERVAL_MS),
+        minIntervalMs: config.GRADED_RUN_MIN_INTERVAL_MS,
+      },
+      observeRun: metrics.observeRun,
+    },
   );
   // Browsers may open sockets only from this host or ALLOWED_ORIGINS.
   const allowedOrigins = parseAllowedOrigins(config.ALLOWED_ORIGINS);

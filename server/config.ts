@@ -71,6 +71,9 @@ const configShape = {
   RUN_OPEN_FILES: int(16, 65_536).default(256),
   RUN_CONCURRENCY: int(1, 1024).default(4).describe('Runs executing at once on this server'),
   RUN_MAX_IN_FLIGHT_PER_ROOM: int(1, 1024).default(3).describe('Queued plus running runs per room (429 above)'),
+  GRADED_RUN_MIN_INTERVAL_MS: int(0, 3_600_000)
+    .default(10_000)
+    .describe("Least time between two graded runs (a problem's tests) started by a room's candidate (429 sooner); 0 disables"),
   RUN_WARM_POOL_SIZE: int(0, 64).default(2).describe('Pre-started sandboxes per language; 0 disables the pool'),
   SQL_RUN_MEMORY_BYTES: int(256 * 1024 * 1024, 64 * 1024 * 1024 * 1024)
     .default(1024 * 1024 * 1024)

@@ -28,6 +28,7 @@ export interface RunImage {
 }
 
 export interface TestCaseResult {
+  /** Candidates see hidden cases as "Hidden test 1…N": a name can give the case away. */
   name: string;
   hidden: boolean;
   passed: boolean;
@@ -43,6 +44,11 @@ export interface TestReport {
   passed: number;
   total: number;
   cases: TestCaseResult[];
+  /**
+   * How the separate run of the hidden cases ended. With one pass/fail bit per hidden case,
+   * the only thing of that run a candidate receives (never its output or messages).
+   */
+  hiddenStatus?: RunStatus;
 }
 
 export interface RunResult {

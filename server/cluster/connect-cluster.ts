@@ -7,10 +7,12 @@ import type { Logger } from '../logger.ts';
 import { redisSharedTimers, type SharedTimers } from '../realtime/shared-timers.ts';
 import type { AuthFailureLimiter } from '../rooms/auth-failure-limiter.ts';
 import type { RunSlots } from '../runs/run-slots.ts';
+import type { GradedRunLimit } from '../runs/graded-run-limit.ts';
 import { redisAuthFailureLimiter } from './redis-auth-failure-limiter.ts';
 import { redisConnectionLimit } from './redis-connection-limit.ts';
 import type { ConnectionLimit } from '../rooms/connection-limit.ts';
 import { redisRunSlots } from './redis-run-slots.ts';
+import { redisGradedRunLimit } from './redis-graded-run-limit.ts';
 import { createRedisRoomRelay, type RoomRelay } from './room-relay.ts';
 
 export interface ClusterConnections {
@@ -21,6 +23,8 @@ export interface ClusterConnections {
   /** CONNECTIONS_PER_TOKEN counted for every instance together. */
   connectionLimit: ConnectionLimit;
   runSlots: RunSlots;
+  /** GRADED_RUN_MIN_INTERVAL_MS held for every instance together. */
+  gradedRunLimit: GradedRunLimit;
   close(): Promise<void>;
 }
 
@@ -31,6 +35,7 @@ export interface ClusterOptions {
   runSlotsPerRoom: number;
   /** How long a run counts against its room if its instance never says it ended. */
   runSlotLeaseMs: number;
+  gradedRunMinIntervalMs: number;
 }
 
 /** Limits answer at once or not at all: a login or a run never waits for Redis to come back. */
@@ -51,6 +56,7 @@ export function connectCluster(redisUrl: string, log: Logger, options: ClusterOp
     authLimiter,
     connectionLimit,
     runSlots: redisRunSlots(limits, options.runSlotsPerRoom, options.runSlotLeaseMs, log),
+    gradedRunLimit: redisGradedRunLimit(limits, options.gradedRunMinIntervalMs, log),
     async close() {
       authLimiter.dispose();
       await connectionLimit.dispose();

@@ -1,19 +1,36 @@
-// Turns a problem's tests into a grading request, and what the run produced into a report.
-// Expected values never leave the host.
-import type { TestCaseResult, TestReport } from '../../shared/run.ts';
+// Turns a problem's tests into grading requests, and what the runs produced into a report.
+// Expected values never leave the host. Public and hidden cases go to separate runs, so no
+// process that saw a hidden case produces anything a candidate is shown beyond pass/fail.
+import type { RunStatus, TestCaseResult, TestReport } from '../../shared/run.ts';
 import type { LoadedProblem } from '../problems/load-problems.ts';
 import { firstMismatch, preview } from './compare.ts';
 import type { GradeRequest, GradedCall } from './graded-call.ts';
 
-export function gradeRequest(problem: LoadedProblem): GradeRequest | undefined {
+export type CaseGroup = 'public' | 'hidden';
+export const CASE_GROUPS: readonly CaseGroup[] = ['public', 'hidden'];
+
+/**
+ * The sandbox knows a case by its position in the problem's list, never its name (a hidden
+ * case's name can give it away).
+ */
+const caseId = (index: number) => `c${index}`;
+
+/** One request per group that has cases; a group without cases is left out. */
+export function gradeRequests(problem: LoadedProblem): Partial<Record<CaseGroup, GradeRequest>> {
   const tests = problem.tests;
-  if (!tests) return undefined;
-  if (tests.kind === 'sql') return { kind: 'sql', schema: tests.schema, cases: tests.cases.map(({ name, setup }) => ({ name, setup })) };
-  return {
-    kind: 'code',
-    entry: problem.meta.entry!,
-    cases: tests.cases.map(({ name, args, kwargs }) => ({ name, args, kwargs })),
-  };
+  if (!tests) return {};
+  const requests: Partial<Record<CaseGroup, GradeRequest>> = {};
+  for (const group of CASE_GROUPS) {
+    const hidden = group === 'hidden';
+    if (tests.kind === 'sql') {
+      const cases = tests.cases.flatMap((c, i) => (c.hidden === hidden ? [{ name: caseId(i), setup: c.setup }] : []));
+      if (cases.length) requests[group] = { kind: 'sql', schema: tests.schema, cases };
+    } else {
+      const cases = tests.cases.flatMap((c, i) => (c.hidden === hidden ? [{ name: caseId(i), args: c.args, kwargs: c.kwargs }] : []));
+      if (cases.length) requests[group] = { kind: 'code', entry: problem.meta.entry!, cases };
+    }
+  }
+  return requests;
 }
 
 const DAY_AT_MIDNIGHT = /^(\d{4}-\d{2}-\d{2})[ T]00:00:00(\.0+)?$/;
@@ -50,15 +67,32 @@ function expectedCases(tests: NonNullable<LoadedProblem['tests']>): ExpectedCase
   }));
 }
 
-export function buildReport(problem: LoadedProblem, graded: GradedCall[] | undefined, failure: string | undefined): TestReport {
+/** What one group's run produced: its calls, or why it produced none for some case. */
+export interface GroupOutcome {
+  graded: GradedCall[] | undefined;
+  failure: string | undefined;
+  status: RunStatus;
+}
+
+export function buildReport(problem: LoadedProblem, outcomes: Partial<Record<CaseGroup, GroupOutcome>>): TestReport {
   const tests = problem.tests!;
   const sql = tests.kind === 'sql';
   const tolerance = tests.kind === 'code' ? tests.floatTolerance : tests.numericTolerance;
-  const byName = new Map((graded ?? []).map((call) => [call.name, call]));
-  const cases = expectedCases(tests).map((testCase): TestCaseResult => {
+  // Each run answers only for its own group: a hidden run naming a public case is ignored.
+  const calls = new Map<string, GradedCall>();
+  for (const group of CASE_GROUPS) {
+    const ids = new Set(tests.cases.flatMap((c, i) => (c.hidden === (group === 'hidden') ? [caseId(i)] : [])));
+    for (const call of outcomes[group]?.graded ?? []) {
+      if (call && typeof call.name === 'string' && ids.has(call.name) && !calls.has(call.name)) calls.set(call.name, call);
+    }
+  }
+  const cases = expectedCases(tests).map((testCase, index): TestCaseResult => {
     const { raises, ...base } = testCase;
-    const call = byName.get(testCase.name);
-    if (!call) return { ...base, passed: false, message: failure ?? 'the program produced no result for this case' };
+    const call = calls.get(caseId(index));
+    if (!call) {
+      const failure = outcomes[testCase.hidden ? 'hidden' : 'public']?.failure;
+      return { ...base, passed: false, message: failure ?? 'the program produced no result for this case' };
+    }
     if ('error' in call) {
       const passed = raises !== undefined && call.error === raises;
       return { ...base, passed, actual: { raised: call.error }, message: passed ? undefined : `raised ${call.error}: ${call.message}` };
@@ -74,5 +108,6 @@ export function buildReport(problem: LoadedProblem, graded: GradedCall[] | undef
       message: mismatch ? `at ${mismatch.path}: expected ${preview(mismatch.expected)}, got ${preview(mismatch.actual)}` : undefined,
     };
   });
-  return { passed: cases.filter((c) => c.passed).length, total: cases.length, cases };
+  const hiddenStatus = outcomes.hidden?.status;
+  return { passed: cases.filter((c) => c.passed).length, total: cases.length, cases, ...(hiddenStatus && { hiddenStatus }) };
 }

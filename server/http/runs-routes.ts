@@ -11,7 +11,6 @@ import { displayName } from './display-name.ts';
 import { HttpError, parseBody, requireJsonBody } from './http-error.ts';
 import { requireRoomAccess } from './room-access.ts';
 
-
 export function runsRouter(options: {
   rooms: RoomService;
   runs: RunService;
@@ -48,6 +47,13 @@ export function runsRouter(options: {
     const startedBy = { name: displayName(req, role), role };
     const result = await options.runs.submit(roomId, body, startedBy, problem);
     res.json(role === 'candidate' ? forCandidate(result) : result);
+  });
+
+  // How many graded runs the room has had: shown to interviewers, since each of the
+  // candidate's can probe a pass/fail bit per hidden case.
+  router.get('/api/rooms/:roomId/runs/graded-count', async (req, res) => {
+    const { room } = await requireRoomAccess(options.rooms, req, options.config.TRUST_PROXY, 'interviewer');
+    res.json({ gradedRuns: await options.runs.gradedRunCount(room.id) });
   });
 
   return router;

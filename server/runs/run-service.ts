@@ -1,14 +1,16 @@
-// A Run from request to result: per-room admission (429 beyond the limit), fair queueing
-// across rooms, the executor, streaming to the room, and the history both people see.
+// A Run from request to result: per-room admission (429 beyond the limit), the graded-run
+// interval for candidates, fair queueing across rooms, the executor, streaming to the room,
+// and the history both people see.
 import { randomUUID } from 'node:crypto';
 import type { Language } from '../../shared/room.ts';
 import type { RunHistoryEntry, RunOutputChunk, RunResult, RunStarted, RunStatus } from '../../shared/run.ts';
-import { buildReport, gradeRequest } from '../grading/grade.ts';
+import { buildReport, CASE_GROUPS, gradeRequests, type CaseGroup, type GroupOutcome } from '../grading/grade.ts';
 import type { LoadedProblem } from '../problems/load-problems.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { Store } from '../persistence/store.ts';
 import type { ExecutedRun, RunExecutor, RunJob } from './executor.ts';
 import { FairQueue } from './fair-queue.ts';
+import type { GradedRunLimit } from './graded-run-limit.ts';
 import { OutputBatcher } from './output-batcher.ts';
 import type { RunSlots } from './run-slots.ts';
 
@@ -28,6 +30,20 @@ function gradingFailure(grading: ExecutedRun): string | undefined {
   if (grading.status === 'output-limit') return 'the tests printed too much output';
   if (!grading.graded?.length) return 'the program failed before the tests could run';
   return undefined;
+}
+
+/** What the grading runs printed, each part labelled (interviewers only). */
+function gradingOutput(runs: Partial<Record<CaseGroup, ExecutedRun>>): { stdout: string; stderr: string } {
+  const joined = (stream: 'stdout' | 'stderr') =>
+    CASE_GROUPS.flatMap((group) => (runs[group]?.[stream] ? [`[while the ${group} cases ran]\n${runs[group][stream]}`] : [])).join('\n');
+  return { stdout: joined('stdout'), stderr: joined('stderr') };
+}
+
+export interface GradedRunCount {
+  /** Graded runs in the room, whoever started them. */
+  total: number;
+  /** Of those, started by the candidate (each one can probe the hidden cases). */
+  candidate: number;
 }
 
 /** SQL problems run against their own schema; the Run button's data is the first public case. */
@@ -50,6 +66,8 @@ export class RunService {
       concurrency: number;
       /** Admission per room (429 when full); shared by every instance in multi-instance mode. */
       slots: RunSlots;
+      /** Spacing of the candidate's graded runs per room (429 sooner); shared like the slots. */
+      gradedRuns?: { limit: GradedRunLimit; minIntervalMs: number };
       /** Called once per finished run (metrics); 'failed' when the executor threw. */
       observeRun?: (language: Language, status: RunStatus | 'failed', seconds: number) => void;
     },
@@ -70,6 +88,27 @@ export class RunService {
     return this.store.listRuns(roomId, RUN_HISTORY_LENGTH);
   }
 
+  /** Graded runs of a room so far, from what is stored (so every instance counts the same). */
+  async gradedRunCount(roomId: string): Promise<GradedRunCount> {
+    const [results, entries] = await Promise.all([this.store.listRunResults(roomId), this.store.listRuns(roomId, Number.MAX_SAFE_INTEGER)]);
+    const byCandidate = new Set(entries.filter((e) => e.startedBy.role === 'candidate').map((e) => e.runId));
+    const graded = results.filter((r) => r.tests);
+    return { total: graded.length, candidate: graded.filter((r) => byCandidate.has(r.runId)).length };
+  }
+
+  /** The candidate's graded runs are spaced out: each can learn a pass/fail bit per hidden case. */
+  private async takeGradedTurn(roomId: string): Promise<void> {
+    const graded = this.options.gradedRuns;
+    if (!graded) return;
+    const answer = await graded.limit.take(roomId);
+    if (answer.ok) return;
+    const seconds = Math.max(1, Math.ceil(answer.retryAfterMs / 1000));
+    throw new AppError(
+      'rate_limited',
+      `Runs with the problem's tests are limited to one every ${Math.ceil(graded.minIntervalMs / 1000)} s in this room; wait ${seconds} s and run again.`,
+    );
+  }
+
   /** Runs the code (output streamed to the room), then grades it when a problem with tests is given. */
   async submit(
     roomId: string,
@@ -82,6 +121,9 @@ export class RunService {
     if (!slot.ok) throw new AppError('rate_limited', `This room already has ${slot.inUse} runs queued or running; wait for one to finish.`);
     this.running += 1;
     try {
+      const grades = problem ? gradeRequests(problem) : {};
+      const graded = CASE_GROUPS.some((group) => grades[group]);
+      if (graded && startedBy.role === 'candidate') await this.takeGradedTurn(roomId);
       const started: RunStarted = {
         runId,
         language: request.language,
@@ -111,15 +153,24 @@ export class RunService {
         this.options.observeRun?.(job.language, executed.status, seconds());
         const { graded: _none, ...ran } = executed;
         batcher.flush();
-        const grade = problem && gradeRequest(problem);
-        if (!problem || !grade) return ran;
-        // A second, silent run: what the program prints while test cases run may echo hidden inputs.
-        const grading = await this.executor.execute({ ...job, runId: `${job.runId}-grading`, stdin: '', grade }, () => undefined);
+        if (!problem || !graded) return ran;
+        // Silent runs, one per group: what the program prints while cases run may echo their
+        // inputs. Public and hidden cases never share a process, so nothing a candidate is
+        // shown (a public case's value or message) comes from one that saw a hidden case.
+        const runs: Partial<Record<CaseGroup, ExecutedRun>> = {};
+        const outcomes: Partial<Record<CaseGroup, GroupOutcome>> = {};
+        for (const group of CASE_GROUPS) {
+          const grade = grades[group];
+          if (!grade) continue;
+          const grading = await this.executor.execute({ ...job, runId: `${job.runId}-${group}`, stdin: '', grade }, () => undefined);
+          runs[group] = grading;
+          outcomes[group] = { graded: grading.graded, failure: gradingFailure(grading), status: grading.status };
+        }
         return {
           ...ran,
           problemId: problem.meta.id,
-          tests: buildReport(problem, grading.graded, gradingFailure(grading)),
-          gradingOutput: { stdout: grading.stdout, stderr: grading.stderr },
+          tests: buildReport(problem, outcomes),
+          gradingOutput: gradingOutput(runs),
         } satisfies RunResult;
       });
       await this.store.saveRun(roomId, { ...started, status: result.status, durationMs: result.durationMs }, result);

@@ -1,16 +1,74 @@
 // Records every byte a candidate's connections receive during a whole interview (Yjs frames,
-// Socket.IO events, HTTP responses) and searches it for interviewer-only data: rubric lines,
-// reference solutions, hidden test inputs and expected values, grading output, notes, scores.
+// Socket.IO events, HTTP responses, the run history) and searches it for interviewer-only data:
+// rubric lines, reference solutions, hidden test names, inputs and expected values, grading
+// output, notes, scores. The candidate's graded code hunts for the hidden cases (harness
+// globals, stack frames, gc, fd 3) and sends them out through every channel it has.
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events.ts';
+import type { RunResult } from '../../shared/run.ts';
 import { createRoom, startTestServer, type TestServer } from '../helpers/server.ts';
 import { BWRAP, requireProgram } from '../helpers/system.ts';
 
 const recorded: string[] = [];
+
+// Graded code that looks for the test cases everywhere it can and returns them (odd calls),
+// raises them (even calls) and prints them.
+const HOSTILE_NDCG = String.raw`
+import gc, json, os, sys
+
+def _found():
+    found = []
+    def visit(value, depth=0):
+        if depth > 4:
+            return
+        if isinstance(value, dict):
+            if "args" in value and "name" in value:
+                found.append(value)
+            for key in ("grade", "cases", "payload"):
+                if key in value:
+                    visit(value[key], depth + 1)
+        elif isinstance(value, (list, tuple)):
+            for item in value[:200]:
+                visit(item, depth + 1)
+        elif isinstance(value, (bytes, str)) and "args" in str(value):
+            try:
+                visit(json.loads(value), depth + 1)
+            except Exception:
+                pass
+    main = sys.modules.get("__main__")
+    visit(list(vars(main).values()))
+    frame = sys._getframe()
+    while frame is not None:
+        visit(list(frame.f_locals.values()))
+        visit(list(frame.f_globals.values()))
+        frame = frame.f_back
+    for obj in gc.get_objects():
+        if isinstance(obj, dict) and "args" in obj and "name" in obj:
+            found.append(obj)
+    try:
+        visit(os.read(3, 1 << 22))
+    except OSError:
+        pass
+    # One copy of each (the same case turns up in several places).
+    return list({str(c.get("name")): {"name": c.get("name"), "args": c.get("args")} for c in found}.values())
+
+calls = 0
+
+def ndcg_at_k(rows, k=10, **kwargs):
+    global calls
+    calls += 1
+    found = _found()
+    # Short enough that the grading run stays within the output limit.
+    print("ECHO-INPUT", json.dumps(list(rows))[:300], k, json.dumps(found)[:1500])
+    print(json.dumps(found)[:1500], file=sys.stderr)
+    if calls % 2:
+        return found
+    raise ValueError(json.dumps(found, separators=(",", ":"))[:490])
+`;
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
 /** A WebSocket that keeps a copy of every frame it receives. */
@@ -83,7 +141,7 @@ describe.skipIf(!requireProgram(BWRAP))('a candidate connection never receives i
     expect((await call(`/api/problems/${coding.meta.id}`, room.candidateToken)).status).toBe(200);
     expect((await call(`/api/problems/${behavioral.meta.id}`, room.candidateToken)).status).toBe(200);
     expect((await call(`/api/rooms/${room.roomId}/problems`, room.candidateToken)).status).toBe(200);
-    const leaky = 'def ndcg_at_k(rows, k=10, **kwargs):\n    print("ECHO-INPUT", list(rows), k)\n    return 0.0\n';
+    const leaky = HOSTILE_NDCG;
     const candidateRun = await call(`/api/rooms/${room.roomId}/runs`, room.candidateToken, {
       method: 'POST',
       body: JSON.stringify({ language: 'python', code: leaky, problemId: coding.meta.id }),
@@ -116,9 +174,18 @@ describe.skipIf(!requireProgram(BWRAP))('a candidate connection never receives i
       [`/api/rooms/${room.roomId}/scorecard/submit`, 'POST'],
       [`/api/rooms/${room.roomId}/interviewers`, 'POST'],
       [`/api/rooms/${room.roomId}/end`, 'POST'],
+      [`/api/rooms/${room.roomId}/runs/graded-count`, 'GET'],
     ] as const) {
       expect((await call(path, room.candidateToken, { method })).status, `${method} ${path}`).toBe(403);
     }
+    // A candidate joining now gets the run history.
+    const late = connectSocket(server.httpUrl, {
+      path: '/socket.io/',
+      transports: ['websocket'],
+      auth: { roomId: room.roomId, token: room.candidateToken, name: 'Casey late' },
+    });
+    await new Promise<void>((resolve) => late.once('run:history', (payload) => resolve(void recorded.push(`run:history ${JSON.stringify(payload)}`))));
+    late.disconnect();
     // A round trip on the candidate's socket: everything broadcast before it has arrived.
     await new Promise<void>((resolve) => {
       candidateSocket.once('presence:update', () => resolve());
@@ -154,7 +221,20 @@ describe.skipIf(!requireProgram(BWRAP))('a candidate connection never receives i
       const value = JSON.stringify(hidden.expected);
       if (typeof hidden.expected === 'number' && !Number.isInteger(hidden.expected) && !publicValues.has(value)) secrets.push(value);
     }
+    // Hidden cases' names and inputs, as the hostile code would send them (JSON, also inside a string).
+    const visible = JSON.stringify([coding.statement, cases.filter((c) => !c.hidden)]);
+    for (const hidden of cases.filter((c) => c.hidden)) {
+      if (hidden.name.length >= 6 && !visible.includes(hidden.name)) secrets.push(hidden.name);
+      const input = JSON.stringify(hidden.args).slice(0, 60);
+      if (!visible.includes(input)) secrets.push(input, JSON.stringify(input).slice(1, -1));
+    }
     expect(secrets.length).toBeGreaterThan(20);
+    // The hunt worked: in the interviewer's report, what the candidate's code produced for the
+    // hidden cases (values, messages, output) holds hidden inputs.
+    const report = JSON.parse((await call(`/api/rooms/${room.roomId}/report?format=json`, room.interviewerToken)).body) as { runs: RunResult[] };
+    const hunted = report.runs.find((r) => r.runId === JSON.parse(candidateRun.body).runId)!;
+    const produced = JSON.stringify([hunted.tests!.cases.filter((c) => c.hidden).map((c) => [c.actual, c.message]), hunted.gradingOutput]);
+    expect(secrets.some((secret) => produced.includes(secret)), 'the hostile code found no hidden case').toBe(true);
     for (const secret of secrets.filter((s) => s.length >= 6)) expect(everything, `leaked: ${secret}`).not.toContain(secret);
 
     // And the shared document holds only code and language metadata.

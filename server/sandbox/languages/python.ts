@@ -5,6 +5,9 @@ import { pythonMounts } from './python-mounts.ts';
 // __main__. Figures (plt.show or left open) leave through fd 4 as PNG frames. When "grade"
 // is set, it then calls the entry function once per case and writes one JSON frame with what
 // each call returned or raised; the host compares those values, never this process.
+// The program shares this interpreter, so it can find whatever the harness holds: the host
+// never gives one process both public and hidden cases (grading/grade.ts). The harness still
+// keeps the job out of easy reach: no module globals, the cases one bytes string until they run.
 const HARNESS = String.raw`
 import os, sys, json, struct
 warm = sys.argv[1] == "warm"
@@ -17,16 +20,24 @@ if warm:
     matplotlib.pyplot.figure().savefig(io.BytesIO(), format="png")
     matplotlib.pyplot.close("all")
     os.write(4, b"R")  # tells the warm pool this interpreter is loaded
-chunks = []
-while True:
-    chunk = os.read(3, 1 << 16)
-    if not chunk:
-        break
-    chunks.append(chunk)
-os.close(3)
-payload = json.loads(b"".join(chunks).decode("utf-8", "replace"))
-source = payload["code"]
-grade = payload.get("grade")
+
+def _read_job():
+    # Returns the code, the entry to call (None: not graded), and the cases as JSON bytes,
+    # which the garbage collector does not list; the parsed job is freed on return.
+    chunks = []
+    while True:
+        chunk = os.read(3, 1 << 16)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(3)
+    payload = json.loads(b"".join(chunks).decode("utf-8", "replace"))
+    grade = payload.get("grade")
+    if not grade:
+        return payload["code"], None, None
+    return payload["code"], grade["entry"], json.dumps(grade["cases"]).encode()
+
+_grading = False
 sys.argv = ["main.py"]
 
 def _frame(data):
@@ -38,7 +49,7 @@ def _frame(data):
 
 def _send_figures():
     plt = sys.modules.get("matplotlib.pyplot")
-    if plt is None or grade is not None:
+    if plt is None or _grading:
         return
     import io
     for number in plt.get_fignums()[:8]:
@@ -88,40 +99,55 @@ def _plain(value):
         return _plain(value.item())
     return repr(value)
 
-status = 0
-namespace = {"__name__": "__main__", "__builtins__": __builtins__}
-try:
-    exec(compile(source, "main.py", "exec"), namespace)
-except SystemExit as stop:
-    status = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
-    if stop.code is not None and not isinstance(stop.code, int):
-        print(stop.code, file=sys.stderr)
-except BaseException as error:
-    import traceback
-    # Hide the harness frame: the candidate's traceback starts at main.py.
-    traceback.print_exception(type(error), error, error.__traceback__.tb_next if isinstance(error, Exception) and not isinstance(error, SyntaxError) else None)
-    status = 1
-finally:
-    sys.stdout.flush()
-    _send_figures()
-
-if grade is not None:
-    results = []
-    function = namespace.get(grade["entry"])
-    for case in grade["cases"]:
-        if not callable(function):
-            results.append({"name": case["name"], "error": "NameError", "message": "the program does not define " + grade["entry"] + "()"})
-            continue
-        try:
-            value = function(*case["args"], **case["kwargs"])
-            results.append({"name": case["name"], "value": _plain(value)})
-        except BaseException as error:
-            results.append({"name": case["name"], "error": type(error).__name__, "message": str(error)[:500]})
+def _main():
+    global _grading
+    source, entry, cases_json = _read_job()
+    _grading = entry is not None
+    # The program gets a module of its own as __main__, so sys.modules["__main__"] is not this one.
+    import types
+    program = types.ModuleType("__main__")
+    program.__dict__["__builtins__"] = __builtins__
+    sys.modules["__main__"] = program
+    namespace = program.__dict__
+    status = 0
+    try:
+        exec(compile(source, "main.py", "exec"), namespace)
+    except SystemExit as stop:
+        status = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+        if stop.code is not None and not isinstance(stop.code, int):
+            print(stop.code, file=sys.stderr)
+    except BaseException as error:
+        import traceback
+        # Hide the harness frame: the candidate's traceback starts at main.py.
+        traceback.print_exception(type(error), error, error.__traceback__.tb_next if isinstance(error, Exception) and not isinstance(error, SyntaxError) else None)
+        status = 1
+    finally:
         sys.stdout.flush()
-    _frame(json.dumps(results).encode())
-sys.stdout.flush()
-sys.stderr.flush()
-os._exit(status)
+        _send_figures()
+
+    if entry is not None:
+        results = []
+        function = namespace.get(entry)
+        cases = json.loads(cases_json)
+        del cases_json
+        for case in cases:
+            if not callable(function):
+                results.append({"name": case["name"], "error": "NameError", "message": "the program does not define " + entry + "()"})
+                continue
+            try:
+                value = function(*case["args"], **case["kwargs"])
+                results.append({"name": case["name"], "value": _plain(value)})
+            except BaseException as error:
+                results.append({"name": case["name"], "error": type(error).__name__, "message": str(error)[:500]})
+            sys.stdout.flush()
+        _frame(json.dumps(results).encode())
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+# Keeps this module's globals alive for the harness's functions once __main__ is the program's.
+_harness = sys.modules["__main__"]
+_main()
 `;
 
 export function pythonRuntime(interpreter: string): LanguageRuntime {
