@@ -88,6 +88,12 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const rooms = new RoomService(store, limiter, config.ROOM_TTL_DAYS);
   const registry = new DocRegistry(store, {
     snapshotEveryUpdates: config.SNAPSHOT_EVERY_UPDATES,
+    limits: {
+      docMaxBytes: config.ROOM_DOC_MAX_BYTES,
+      logMaxBytes: config.ROOM_LOG_MAX_BYTES,
+      awarenessMaxBytes: config.AWARENESS_MAX_BYTES,
+      awarenessPerSecond: config.AWARENESS_UPDATES_PER_SECOND,
+    },
     log,
     relay: cluster?.relay,
     onPersisted: (seconds) => metrics.observePersist(seconds),
