@@ -84,6 +84,14 @@ export interface RunOutputChunk {
   data: string;
 }
 
+/** GET /api/rooms/:roomId/runs/graded-count (interviewers): each of the candidate's graded runs can probe the hidden cases. */
+export interface GradedRunCount {
+  /** Graded runs in the room, whoever started them. */
+  total: number;
+  /** Of those, started by the candidate. */
+  candidate: number;
+}
+
 /** One line of the room's run history, as both people see it. */
 export interface RunHistoryEntry extends RunStarted {
   status: RunStatus;

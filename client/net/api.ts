@@ -2,7 +2,7 @@
 import { ERROR_TEXT, type ErrorBody, type ErrorId } from '../../shared/errors.ts';
 import type { CreateRoomBody, CreateRoomResponse, RoomInfo } from '../../shared/room.ts';
 import type { CandidateProblem, InterviewerProblem, ProblemSummary } from '../../shared/problem.ts';
-import type { RunRequest, RunResult } from '../../shared/run.ts';
+import type { GradedRunCount, RunRequest, RunResult } from '../../shared/run.ts';
 import type { InterviewKit, Recommendation, Scorecard, ScorecardDraft } from '../../shared/scorecard.ts';
 
 export type ScorecardView = Scorecard & { recommendation: Recommendation };
@@ -51,6 +51,9 @@ export const api = {
   // Header values must be Latin-1; names are URI-encoded so any script survives.
   run: (roomId: string, token: string, name: string, body: RunRequest) =>
     request<RunResult>(`${room(roomId)}/runs`, { method: 'POST', token, body: JSON.stringify(body), headers: named(name) }),
+  /** Interviewers only: the room's graded runs so far. */
+  gradedRunCount: (roomId: string, token: string) =>
+    request<{ gradedRuns: GradedRunCount }>(`${room(roomId)}/runs/graded-count`, { token }),
   listProblems: (token: string) => request<{ problems: ProblemSummary[] }>('/api/problems', { token }),
   getProblem: <T extends CandidateProblem = CandidateProblem>(id: string, token: string) =>
     request<T>(`/api/problems/${encodeURIComponent(id)}`, { token }),

@@ -88,7 +88,7 @@ function ConnectedRoom({ room, token, name, session, socket }: Props & { session
   const accessEnded = useAccessEnded(room.roomId, token, session.provider, socket);
   const presence = usePresence(socket);
   const language = useSharedLanguage(session);
-  const runs = useRuns(socket);
+  const runs = useRuns(socket, { roomId: room.roomId, token, interviewer: room.role === 'interviewer' });
   const sharedTimer = useSharedTimer(socket);
   const activeProblemId = useActiveProblemId(session.doc);
   const problem = useProblem(room.roomId, activeProblemId, token);
@@ -124,7 +124,7 @@ function ConnectedRoom({ room, token, name, session, socket }: Props & { session
   }, [session, name, presence.self?.color, room.role]);
 
   const runPanel = (
-    <RunPanel latest={runs.latest} history={runs.history} busy={runBusy} error={runError} stdin={stdin} onStdinChange={setStdin} onRun={run} />
+    <RunPanel latest={runs.latest} history={runs.history} gradedRuns={runs.gradedRuns} busy={runBusy} error={runError} stdin={stdin} onStdinChange={setStdin} onRun={run} />
   );
 
   if (accessEnded) {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { RunHistoryEntry, RunResult, RunStatus } from '../../shared/run.ts';
+import type { GradedRunCount, RunHistoryEntry, RunResult, RunStatus } from '../../shared/run.ts';
 import type { RunView } from './use-runs.ts';
 
 const STATUS_TEXT: Record<RunStatus, (r: RunResult) => string> = {
@@ -17,6 +17,11 @@ function TestResults({ result }: { result: RunResult }) {
       <p className={tests.passed === tests.total ? 'tests-summary all-passed' : 'tests-summary'}>
         Tests: {tests.passed}/{tests.total} passed
       </p>
+      {tests.hiddenStatus && tests.hiddenStatus !== 'ok' && (
+        <p className="muted" data-testid="hidden-status">
+          The hidden tests' run ended: {tests.hiddenStatus}
+        </p>
+      )}
       <ul>
         {tests.cases.map((c) => (
           <li key={c.name} className={c.passed ? 'case passed' : 'case failed'}>
@@ -33,6 +38,8 @@ function TestResults({ result }: { result: RunResult }) {
 interface Props {
   latest: RunView | undefined;
   history: RunHistoryEntry[];
+  /** Interviewers only: shown so that many graded runs (probing the hidden cases) are noticed. */
+  gradedRuns?: GradedRunCount;
   busy: boolean;
   error: string | undefined;
   stdin: string;
@@ -40,7 +47,7 @@ interface Props {
   onRun: () => void;
 }
 
-export function RunPanel({ latest, history, busy, error, stdin, onStdinChange, onRun }: Props) {
+export function RunPanel({ latest, history, gradedRuns, busy, error, stdin, onStdinChange, onRun }: Props) {
   const [showStdin, setShowStdin] = useState(false);
   const running = latest !== undefined && latest.result === undefined;
   return (
@@ -54,6 +61,11 @@ export function RunPanel({ latest, history, busy, error, stdin, onStdinChange, o
           stdin
         </label>
         <span className="hint">Ctrl/Cmd+Enter</span>
+        {gradedRuns && (
+          <span className="hint" data-testid="graded-run-count" title="Runs with the problem's tests; each of the candidate's can probe the hidden tests">
+            graded runs: {gradedRuns.total} (candidate: {gradedRuns.candidate})
+          </span>
+        )}
       </div>
       {showStdin && (
         <textarea className="stdin" aria-label="Program input (stdin)" value={stdin} onChange={(e) => onStdinChange(e.target.value)} rows={4} />

@@ -3,7 +3,7 @@
 // and the history both people see.
 import { randomUUID } from 'node:crypto';
 import type { Language } from '../../shared/room.ts';
-import type { RunHistoryEntry, RunOutputChunk, RunResult, RunStarted, RunStatus } from '../../shared/run.ts';
+import type { GradedRunCount, RunHistoryEntry, RunOutputChunk, RunResult, RunStarted, RunStatus } from '../../shared/run.ts';
 import { buildReport, CASE_GROUPS, gradeRequests, type CaseGroup, type GroupOutcome } from '../grading/grade.ts';
 import type { LoadedProblem } from '../problems/load-problems.ts';
 import { AppError } from '../errors/app-error.ts';
@@ -37,13 +37,6 @@ function gradingOutput(runs: Partial<Record<CaseGroup, ExecutedRun>>): { stdout:
   const joined = (stream: 'stdout' | 'stderr') =>
     CASE_GROUPS.flatMap((group) => (runs[group]?.[stream] ? [`[while the ${group} cases ran]\n${runs[group][stream]}`] : [])).join('\n');
   return { stdout: joined('stdout'), stderr: joined('stderr') };
-}
-
-export interface GradedRunCount {
-  /** Graded runs in the room, whoever started them. */
-  total: number;
-  /** Of those, started by the candidate (each one can probe the hidden cases). */
-  candidate: number;
 }
 
 /** SQL problems run against their own schema; the Run button's data is the first public case. */
