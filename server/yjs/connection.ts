@@ -6,6 +6,9 @@ import WebSocket from 'ws';
 import type { Role } from '../../shared/room.ts';
 import type { AwarenessEntry } from './awareness-entries.ts';
 
+/** Bytes queued for one peer before it is dropped (a full document is at most ROOM_DOC_MAX_BYTES). */
+const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+
 /** Who holds a token, as 16 hex digits: clientIDs are bound to it (client-ids.ts). */
 export const holderOf = (role: Role, token: string | undefined) =>
   createHash('sha256').update(`${role}\0${token ?? ''}`).digest('hex').slice(0, 16);
@@ -24,6 +27,7 @@ export class YjsConnection {
   readonly heldAwareness = new Map<number, AwarenessEntry>();
   awarenessTimer: NodeJS.Timeout | undefined;
   lastAwarenessAt = -Infinity;
+  lastAwarenessQueryAt = -Infinity;
 
   constructor(
     readonly ws: WebSocket,
@@ -47,6 +51,11 @@ export class YjsConnection {
 
   send(message: Uint8Array): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
+    // A peer that stops reading would otherwise make the server hold everything sent to it.
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.ws.terminate();
+      return;
+    }
     this.holdUntilTurnEnds();
     this.ws.send(message, (error) => {
       if (error) this.ws.terminate();

@@ -9,7 +9,7 @@ import type { Store, StoredDocState } from '../persistence/store.ts';
 import { decodeAwarenessEntries, encodeAwarenessEntries, type AwarenessEntry } from './awareness-entries.ts';
 import { ClientIdOwners } from './client-ids.ts';
 import { mayContainCarriageReturn, normalizeLineEndings } from './line-endings.ts';
-import { encodeAwareness, encodeAwarenessMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, type IncomingMessage } from './protocol.ts';
+import { encodeAwareness, encodeAwarenessMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, InvalidMessageError, type IncomingMessage } from './protocol.ts';
 import type { YjsConnection } from './connection.ts';
 import { refuseOverLimit, refuseUpdate } from './refused-message.ts';
 import { SeqWatermark } from './seq-watermark.ts';
@@ -33,6 +33,15 @@ export interface DocLimits {
   /** Awareness updates applied per connection per second; faster ones are held, the latest kept. */
   awarenessPerSecond: number;
 }
+
+const isJson = (text: string) => {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** Awareness clientIDs one connection may hold (the stock client uses one). */
 const AWARENESS_IDS_PER_CONNECTION = 4;
@@ -138,6 +147,10 @@ export class RoomDoc {
       case 'awareness':
         return this.receiveAwareness(connection, message.update);
       case 'query-awareness':
+        // Answered at most once a second: each answer is every cursor, sent to a reader that
+        // may not be reading (a few bytes in, megabytes held in its send buffer).
+        if (performance.now() - connection.lastAwarenessQueryAt < 1000) return;
+        connection.lastAwarenessQueryAt = performance.now();
         connection.send(encodeAwareness(this.awareness, [...this.awareness.getStates().keys()]));
         return;
     }
@@ -160,7 +173,7 @@ export class RoomDoc {
     const pending: Uint8Array[] = [];
     this.pending = pending;
     try {
-      Y.applyUpdate(this.doc, update, connection);
+      this.applyChecked(update, connection);
       // The rewrite is the server's own edit, so it gets its own (local) transaction: made inside
       // the remote one, Yjs takes it for a client-id collision and switches the server's id.
       if (mayContainCarriageReturn(update)) Y.transact(this.doc, () => normalizeLineEndings(this.doc), connection);
@@ -186,6 +199,23 @@ export class RoomDoc {
     }
     this.persistAndRelay(update, this.connectionOf(origin), false);
   };
+
+  /**
+   * The update was checked, so Yjs should never throw on it; if it does anyway, whatever it
+   * integrated before throwing was neither stored nor relayed, so this document no longer
+   * matches the log: close the room (it reloads from the store) rather than serve a copy that
+   * differs from what others have.
+   */
+  private applyChecked(update: Uint8Array, connection: YjsConnection): void {
+    try {
+      Y.applyUpdate(this.doc, update, connection);
+    } catch (error) {
+      this.failed = true;
+      this.options.log.error({ err: error, roomId: this.roomId }, 'a checked update failed to apply; closing the room');
+      this.options.onFatal(this);
+      throw refuseUpdate('the server could not apply it');
+    }
+  }
 
   /** Refuses an update that would take the room past its size limits. */
   private admitBytes(bytes: number): void {
@@ -246,9 +276,16 @@ export class RoomDoc {
     if (entries.some((entry) => Buffer.byteLength(entry.json) > maxBytes)) {
       throw refuseOverLimit(`a cursor state is larger than ${maxBytes} bytes`);
     }
-    const own = entries.filter((entry) => this.mayUseAwarenessId(connection, entry.clientId));
-    if (own.length === 0) return;
-    for (const entry of own) connection.heldAwareness.set(entry.clientId, entry);
+    // Parsed here, not when applied: a held entry is applied from a timer, where a throw from
+    // y-protocols' JSON.parse would end the process.
+    if (!entries.every((entry) => isJson(entry.json))) throw new InvalidMessageError('a cursor state is not JSON');
+    let added = 0;
+    for (const entry of entries) {
+      if (!this.mayUseAwarenessId(connection, entry.clientId)) continue;
+      connection.heldAwareness.set(entry.clientId, entry);
+      added += 1;
+    }
+    if (added === 0) return;
     if (connection.awarenessTimer) return;
     const interval = 1000 / this.options.limits.awarenessPerSecond;
     const wait = connection.lastAwarenessAt + interval - performance.now();
@@ -257,7 +294,10 @@ export class RoomDoc {
   }
 
   private mayUseAwarenessId(connection: YjsConnection, clientId: number): boolean {
-    if (!connection.awarenessClientIds.has(clientId) && connection.awarenessClientIds.size >= AWARENESS_IDS_PER_CONNECTION) return false;
+    const known = connection.awarenessClientIds.has(clientId) || connection.heldAwareness.has(clientId);
+    // Held entries count too: within one frame none is applied yet.
+    const inUse = new Set([...connection.awarenessClientIds, ...connection.heldAwareness.keys()]).size;
+    if (!known && inUse >= AWARENESS_IDS_PER_CONNECTION) return false;
     return this.clientIds.claim(connection.holder, [clientId]);
   }
 
