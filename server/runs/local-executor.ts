@@ -10,8 +10,8 @@ export interface LocalRunners {
   close(): Promise<void>;
 }
 
-export function createLocalRunners(config: Config, _log: Logger): LocalRunners {
-  const sandbox = new SandboxRunner(config);
+export function createLocalRunners(config: Config, log: Logger): LocalRunners {
+  const sandbox = new SandboxRunner(config, log);
   return {
     executor: { execute: (job, onOutput) => sandbox.run(job, onOutput) },
     async close() {

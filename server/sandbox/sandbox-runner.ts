@@ -8,6 +8,7 @@ import type { Language } from '../../shared/room.ts';
 import type { GradedCall } from '../grading/graded-call.ts';
 import type { ExecutedRun, RunJob } from '../runs/executor.ts';
 import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
 import { detectCgroups } from './cgroup.ts';
 import { executeInSandbox } from './execute.ts';
 import type { HarnessPayload, LanguageRuntime, RuntimeHelpers } from './languages/language.ts';
@@ -32,7 +33,7 @@ export class SandboxRunner {
   private readonly pool: WarmPool | undefined;
   private activeRuns = 0;
 
-  constructor(config: Config) {
+  constructor(config: Config, log?: Pick<Logger, 'warn'>) {
     const root = process.getuid?.() === 0;
     this.runtimes = sandboxRuntimes(config, process.execPath);
     // RUN_WARM_POOL_SIZE=0 turns every pool off, so one setting gives a pool-less server.
@@ -51,7 +52,9 @@ export class SandboxRunner {
     this.pool = pooled > 0 ? new WarmPool(poolSizes, (language) => this.launch(language, true), () => this.activeRuns === 0) : undefined;
     if (this.pool) {
       for (const language of SANDBOX_LANGUAGES) {
-        if (poolSizes[language] > 0) void this.runtimes[language].warmUp?.(this.helpers(language)).catch(() => undefined);
+        if (poolSizes[language] > 0) {
+          void this.runtimes[language].warmUp?.(this.helpers(language)).catch((error: unknown) => log?.warn({ err: error }, `warming up ${language} failed`));
+        }
       }
     }
   }
