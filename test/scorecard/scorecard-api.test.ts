@@ -2,6 +2,7 @@
 // amendments append, co-interviewers see each other's cards only after submitting their own,
 // ending the interview and re-issuing the candidate link cut the old candidate off.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { WS_CLOSE } from '../../shared/errors.ts';
 import WebSocket from 'ws';
 import { createRoom, startTestServer, type TestServer } from '../helpers/server.ts';
 import { syncedYClient } from '../helpers/yjs-client.ts';
@@ -144,13 +145,12 @@ describe('an ended interview', () => {
     const logged = (await server.app.store.readUpdateLog(room.roomId)).length;
 
     expect((await call(`/api/rooms/${room.roomId}/end`, room.interviewerToken, 'POST')).status).toBe(200);
+    await expect.poll(() => [...(server.app.registry.get(room.roomId)?.connections ?? [])].every((c) => c.readOnly)).toBe(true);
     writer.doc.getText('code').insert(0, 'after the end: ');
-    // Awareness still flows, and frames are handled in order: once the reader sees this marker,
-    // the server has handled the edit sent before it.
-    writer.provider.awareness.setLocalStateField('marker', 'sent-after-edit');
-    await expect
-      .poll(() => [...reader.provider.awareness.getStates().values()].some((state) => state.marker === 'sent-after-edit'))
-      .toBe(true);
+    // The edit is refused (4422, so the client drops it instead of resending it on every
+    // reconnect): once the writer is closed, the server has handled it.
+    await expect.poll(() => writer.closeCodes).toContain(WS_CLOSE.updateRefused);
+    writer.provider.disconnect();
     expect(reader.doc.getText('code').toString()).toBe('before the end');
     const fresh = await syncedYClient(server.wsUrl, room.roomId, room.interviewerToken, { name: 'Later' });
     expect(fresh.doc.getText('code').toString()).toBe('before the end');
