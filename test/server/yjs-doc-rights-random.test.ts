@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import { LANGUAGES, YDOC, problemBuffer, type CreateRoomResponse } from '../../shared/room.ts';
 import { parseElement } from '../../shared/whiteboard-element.ts';
 import { createRoom, startTestServer, type TestServer } from '../helpers/server.ts';
+import { prng } from '../helpers/prng.ts';
 import { Cleanup, waitFor } from '../helpers/wait-for.ts';
 import { syncedYClient, type YClient } from '../helpers/yjs-client.ts';
 
@@ -16,17 +17,6 @@ beforeAll(async () => {
 });
 afterEach(() => cleanup.run());
 afterAll(() => server?.close());
-
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function element(id: string, type = 'rectangle', extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {

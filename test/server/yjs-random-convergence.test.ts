@@ -4,6 +4,7 @@
 import * as Y from 'yjs';
 import { afterAll, afterEach, beforeAll, expect, onTestFailed, test } from 'vitest';
 import { createRoom, startTestServer, type TestServer } from '../helpers/server.ts';
+import { prng } from '../helpers/prng.ts';
 import { Cleanup, waitFor } from '../helpers/wait-for.ts';
 import { syncedYClient, whenSynced, type YClient } from '../helpers/yjs-client.ts';
 
@@ -14,18 +15,6 @@ beforeAll(async () => {
 });
 afterEach(() => cleanup.run());
 afterAll(() => server?.close());
-
-/** mulberry32: small, fast, and the same sequence everywhere for a seed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const baseSeed = process.env.SEED ? Number(process.env.SEED) : Math.floor(Math.random() * 2 ** 31);
 
